@@ -1,0 +1,31 @@
+/*
+ * engine_internal.h - shared between the shim's .cc files and its unit tests.
+ */
+#ifndef LANTERN_ENGINE_INTERNAL_H
+#define LANTERN_ENGINE_INTERNAL_H
+
+#include "lantern/status.h"
+
+#ifdef __cplusplus
+#include <xapian.h>
+
+/* Maps the exception being handled to a status and sets the error detail.
+ * Precondition: called inside a catch block. */
+lantern_status lantern_engine_translate_exception() noexcept;
+
+/* A Xapian::Stem backed by libstemmer; throws InvalidArgumentError for an
+ * unknown language. */
+Xapian::Stem lantern_engine_make_stem(const char *language);
+
+extern "C" {
+#endif
+
+/* Test hook: throws an exception of the kind named (a Xapian class name such
+ * as "DatabaseLockError", or "bad_alloc", "std", "other") inside the shim and
+ * returns what the shim translates it to. */
+lantern_status lantern_engine_translate_for_test(const char *kind);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
