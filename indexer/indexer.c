@@ -639,6 +639,11 @@ static lantern_status partitions_finish(partition_set *set, const lantern_schema
 				status = lantern_database_set_metadata(item->db, "lantern.schema", schema_hash);
 			if (status == LANTERN_OK)
 				status = lantern_database_set_metadata(item->db, "lantern.label", item->label);
+			char *vocabulary = lantern_schema_to_json(schema);
+			if (status == LANTERN_OK)
+				status = vocabulary ? lantern_database_set_metadata(item->db, "lantern.vocabulary", vocabulary)
+				                    : lantern_error_set(LANTERN_ERROR_NO_MEMORY, "vocabulary");
+			free(vocabulary);
 			item->dirty = true;
 		}
 		if (status == LANTERN_OK)

@@ -92,6 +92,11 @@ const lantern_vocabulary *lantern_schema_vocabulary(const lantern_schema *schema
  * removed or relabelled. */
 uint64_t lantern_schema_hash(const lantern_schema *schema);
 
+/* The vocabularies as compact JSON {"field": {"value": "label", ...}, ...},
+ * stored in the index so readers know every value and its label. Caller
+ * frees; NULL when out of memory. */
+char *lantern_schema_to_json(const lantern_schema *schema);
+
 /* Index of `value` in the vocabulary (exact match), or -1. */
 int lantern_vocabulary_find(const lantern_vocabulary *vocabulary, const char *value);
 /* The closest value to a misspelt one (for "did you mean"), or NULL when

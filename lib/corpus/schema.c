@@ -12,6 +12,7 @@
 #include "common/hash.h"
 #include "corpus/yaml_tree.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -306,4 +307,21 @@ lantern_status lantern_schema_load(lantern_schema **out, const char *path,
 	status = lantern_schema_parse(out, text, length, path, diagnostics);
 	free(text);
 	return status;
+}
+
+char *lantern_schema_to_json(const lantern_schema *schema)
+{
+	json_t *root = json_object();
+	for (int field = 0; root && field < LANTERN_FIELD_COUNT; field++) {
+		const lantern_vocabulary *vocabulary = &schema->vocabularies[field];
+		if (!vocabulary->count)
+			continue;
+		json_t *values = json_object();
+		for (size_t i = 0; values && i < vocabulary->count; i++)
+			json_object_set_new(values, vocabulary->values[i], json_string(vocabulary->labels[i]));
+		json_object_set_new(root, field_table[field].name, values);
+	}
+	char *text = root ? json_dumps(root, JSON_COMPACT) : NULL;
+	json_decref(root);
+	return text;
 }

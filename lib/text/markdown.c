@@ -5,6 +5,7 @@
 #include "text/extract.h"
 #include "common/buffer.h"
 #include "common/error.h"
+#include "common/utf8.h"
 
 #include <md4c.h>
 #include <stdbool.h>
@@ -279,7 +280,8 @@ lantern_status lantern_plain_text_extract(const char *text, size_t length, lante
 			tail--;
 		if (tail > lead) {
 			heading = line + lead;
-			heading_length = tail - lead < 200 ? tail - lead : 200;
+			/* At most 200 bytes, never cutting a character in two. */
+			heading_length = lantern_utf8_truncate(heading, tail - lead, 200);
 			break;
 		}
 		i += line_length + 1;
