@@ -1046,6 +1046,7 @@ static lantern_status build_plan(lantern_engine *engine, const lantern_search_re
 			query_prefixes, sizeof(query_prefixes) / sizeof(query_prefixes[0]),
 			query_ranges, sizeof(query_ranges) / sizeof(query_ranges[0]),
 			LANTERN_QUERY_MAX_EXPANSION,
+			request->titles_only ? LANTERN_PREFIX_TITLE : NULL,
 		};
 		if (status == LANTERN_OK)
 			status = lantern_query_parse(engine->searcher, rewritten, &options, &plan->text, NULL);
@@ -1099,6 +1100,34 @@ static lantern_status build_plan(lantern_engine *engine, const lantern_search_re
 	if (status == LANTERN_OK && request->published)
 		status = published_query(request->published, &plan->published);
 	return status;
+}
+
+/* Xapian may "correct" a word the index knows towards a more frequent
+ * neighbour (script -> scripts). A suggestion is only worth showing when
+ * every word it replaces is unknown to the index. */
+static bool corrects_only_unknown_words(lantern_engine *engine, const char *original,
+                                        const char *corrected)
+{
+	const char *a = original, *b = corrected;
+	for (;;) {
+		while (*a && isspace((unsigned char)*a)) a++;
+		while (*b && isspace((unsigned char)*b)) b++;
+		if (!*a || !*b)
+			return true;
+		size_t a_length = strcspn(a, " \t\r\n"), b_length = strcspn(b, " \t\r\n");
+		if (a_length != b_length || strncmp(a, b, a_length) != 0) {
+			char word[LANTERN_QUERY_MAX_BYTES + 1];
+			size_t used = 0;
+			for (size_t i = 0; i < a_length && used < sizeof(word) - 1; i++)
+				if (isalnum((unsigned char)a[i]) || (unsigned char)a[i] >= 0x80)
+					word[used++] = (char)tolower((unsigned char)a[i]);
+			word[used] = '\0';
+			if (used && lantern_searcher_term_frequency(engine->searcher, word) > 0)
+				return false;
+		}
+		a += a_length;
+		b += b_length;
+	}
 }
 
 static lantern_status run_search(lantern_engine *engine, const lantern_search_request *request,
@@ -1179,7 +1208,8 @@ static lantern_status run_search(lantern_engine *engine, const lantern_search_re
 	/* "Did you mean": only a correction that finds something. */
 	json_t *suggestion = json_null();
 	if (status == LANTERN_OK && plan.corrected && plan.corrected[0] && request->query &&
-	    strcmp(plan.corrected, request->query) != 0) {
+	    strcmp(plan.corrected, request->query) != 0 &&
+	    corrects_only_unknown_words(engine, request->query, plan.corrected)) {
 		lantern_search_request corrected_request = *request;
 		corrected_request.query = plan.corrected;
 		corrected_request.spelling = false;
@@ -1263,5 +1293,115 @@ lantern_status lantern_engine_search(lantern_engine *engine, const lantern_searc
 	json_object_set_new(response, "limit", json_integer((json_int_t)request->limit));
 	json_object_set_new(response, "processingTimeMs", json_real(now_ms() - started));
 	*out = response;
+	return LANTERN_OK;
+}
+
+/* ------------------------------------------------------------------ beyond search */
+
+/* Brings the engine up to date before a read that is not a search. */
+static lantern_status engine_prepare(lantern_engine *engine)
+{
+	lantern_status status = engine->searcher ? engine_refresh(engine, false) : engine_load(engine);
+	if (status == LANTERN_ERROR_DATABASE_MODIFIED || status == LANTERN_ERROR_DATABASE_OPENING)
+		status = engine_refresh(engine, true);
+	return status;
+}
+
+lantern_status lantern_engine_document(lantern_engine *engine, const char *id, json_t **out)
+{
+	*out = NULL;
+	size_t length = strlen(id), bad;
+	if (length == 0 || length > 200 || !lantern_utf8_validate(id, length, &bad))
+		return lantern_error_set(LANTERN_ERROR_NOT_FOUND, "no such resource");
+	lantern_status status = LANTERN_OK;
+	char *data = NULL;
+	for (int attempt = 0; attempt < RETRIES; attempt++) {
+		status = engine_prepare(engine);
+		if (status != LANTERN_OK)
+			return status;
+		char term[256];
+		snprintf(term, sizeof(term), "%s%s", LANTERN_PREFIX_ID, id);
+		status = lantern_searcher_document_data(engine->searcher, term, &data);
+		if (status != LANTERN_ERROR_DATABASE_MODIFIED)
+			break;
+	}
+	if (status != LANTERN_OK)
+		return status == LANTERN_ERROR_NOT_FOUND
+		               ? lantern_error_set(LANTERN_ERROR_NOT_FOUND, "no such resource")
+		               : status;
+	json_t *stored = json_loads(data, 0, NULL);
+	free(data);
+	if (!stored)
+		return lantern_error_set(LANTERN_ERROR_NOT_FOUND, "no such resource");
+	json_object_del(stored, "body");
+	*out = stored;
+	return LANTERN_OK;
+}
+
+lantern_status lantern_engine_facets(lantern_engine *engine, json_t **out)
+{
+	*out = NULL;
+	lantern_search_request request = LANTERN_SEARCH_REQUEST_INIT;
+	request.limit = 0;
+	request.facets = LANTERN_FACETS_ALL;
+	request.spelling = false;
+	json_t *counts = NULL;
+	lantern_status status = lantern_engine_search(engine, &request, &counts);
+	if (status != LANTERN_OK)
+		return status;
+	json_t *distribution = json_object_get(counts, "facetDistribution");
+	json_t *result = json_object();
+	for (int f = 0; result && f < LANTERN_FACET_COUNT; f++) {
+		json_t *seen = json_object_get(distribution, facets[f].name);
+		json_t *known = facets[f].vocabulary ? json_object_get(engine->vocabulary, facets[f].vocabulary) : NULL;
+		json_t *values = json_array();
+		const char *value;
+		json_t *item;
+		if (known && json_object_size(known)) {
+			json_object_foreach(known, value, item) {
+				json_t *count = json_object_get(seen, value);
+				json_array_append_new(values, json_pack("{s:s, s:O, s:I}", "value", value, "label", item,
+				                                        "count", (json_int_t)(count ? json_integer_value(count) : 0)));
+			}
+		} else {
+			json_object_foreach(seen, value, item)
+				json_array_append_new(values, json_pack("{s:s, s:s, s:O}", "value", value, "label", value,
+				                                        "count", item));
+		}
+		json_object_set_new(result, facets[f].name, values);
+	}
+	json_decref(counts);
+	if (!result)
+		return lantern_error_set(LANTERN_ERROR_NO_MEMORY, "facets");
+	*out = result;
+	return LANTERN_OK;
+}
+
+lantern_status lantern_engine_stats(lantern_engine *engine, json_t **out)
+{
+	*out = NULL;
+	lantern_status status = engine_prepare(engine);
+	if (status != LANTERN_OK)
+		return status;
+	json_t *result = json_object();
+	json_t *partitions = json_object();
+	json_int_t total = 0;
+	for (size_t i = 0; status == LANTERN_OK && i < engine->label_count; i++) {
+		uint32_t documents = 0;
+		uint64_t revision = 0;
+		status = lantern_searcher_database_stats(engine->searcher, i, &documents, &revision);
+		total += documents;
+		json_object_set_new(partitions, engine->labels[i],
+		                    json_pack("{s:I, s:I}", "documents", (json_int_t)documents,
+		                              "revision", (json_int_t)revision));
+	}
+	json_object_set_new(result, "documents", json_integer(total));
+	json_object_set_new(result, "generation", json_string(engine->generation_target ? engine->generation_target : ""));
+	json_object_set_new(result, "partitions", partitions);
+	if (status != LANTERN_OK) {
+		json_decref(result);
+		return status;
+	}
+	*out = result;
 	return LANTERN_OK;
 }

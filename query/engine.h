@@ -111,3 +111,20 @@ lantern_status lantern_engine_search(lantern_engine *engine, const lantern_searc
 char *lantern_highlight_text(const char *snippet, const char *start, const char *end);
 
 #endif
+
+/* ------------------------------------------------------------------ beyond search */
+
+/* The stored record of one resource (id, title, url, path, type, summary,
+ * metadata; no body) as a new JSON object. LANTERN_ERROR_NOT_FOUND when no
+ * searched partition has it - the same answer whether it exists elsewhere
+ * or not at all. */
+lantern_status lantern_engine_document(lantern_engine *engine, const char *id, json_t **out);
+
+/* Every facet field's vocabulary (values in schema order, with labels) and
+ * the number of resources per value: {"field": [{"value","label","count"}]}.
+ * Fields without a vocabulary (language, publisher) list the values seen. */
+lantern_status lantern_engine_facets(lantern_engine *engine, json_t **out);
+
+/* Index figures: {"documents": N, "generation": "...", "partitions":
+ * {"label": {"documents": N, "revision": R}}}. */
+lantern_status lantern_engine_stats(lantern_engine *engine, json_t **out);

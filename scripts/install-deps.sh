@@ -9,11 +9,18 @@ set -euo pipefail
 packages=(
   # toolchain
   cmake make gcc g++ pkg-config
-  # liblantern
-  libxapian-dev libstemmer-dev libyaml-dev libmd4c-dev libjansson-dev
-  # tests and their inspection tools
-  libcmocka-dev xapian-tools python3 python3-yaml
+  # liblantern, the query engine, lanternd
+  libxapian-dev libstemmer-dev libyaml-dev libmd4c-dev libjansson-dev libmicrohttpd-dev
+  # tests and their inspection tools: xapian-delve, a real HTTP client, a real
+  # browser for the search page, nginx for the reverse-proxy test
+  libcmocka-dev xapian-tools python3 python3-yaml curl chromium nginx-light
 )
+# Node.js drives the browser test (playwright-core against Debian's chromium).
+# Machines often carry a newer Node than Debian's; only install Debian's when
+# there is none at all.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 if [ "${LANTERN_SKIP_DEPS:-}" = 1 ]; then
   exit 0

@@ -37,6 +37,16 @@ lantern_status lantern_searcher_reopen(lantern_searcher *searcher, bool *changed
 uint32_t lantern_searcher_document_count(lantern_searcher *searcher);
 /* User metadata of the first database (the index's own settings). */
 lantern_status lantern_searcher_get_metadata(lantern_searcher *searcher, const char *key, char **out);
+/* Per-database figures, in the order of the paths given to open. */
+size_t lantern_searcher_database_count(const lantern_searcher *searcher);
+lantern_status lantern_searcher_database_stats(lantern_searcher *searcher, size_t index,
+                                               uint32_t *documents, uint64_t *revision);
+
+/* The data of the document indexed by `unique_term`; LANTERN_ERROR_NOT_FOUND
+ * when there is none. Caller frees. */
+lantern_status lantern_searcher_document_data(lantern_searcher *searcher, const char *unique_term,
+                                              char **out);
+
 /* Number of documents indexed by `term` (exact, across all databases). */
 uint32_t lantern_searcher_term_frequency(lantern_searcher *searcher, const char *term);
 
@@ -75,6 +85,7 @@ typedef struct lantern_parse_options {
 	const lantern_parse_range *ranges;
 	size_t range_count;
 	unsigned max_wildcard_expansion; /* terms a wildcard or partial word may expand to */
+	const char *default_prefix;      /* prefix for words without a field (NULL: none) */
 } lantern_parse_options;
 
 /* Parses user query text. On LANTERN_ERROR_QUERY_PARSER the detail says why.

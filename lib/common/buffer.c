@@ -112,7 +112,11 @@ lantern_status lantern_file_read(const char *path, size_t limit, char **out, siz
 	*out = NULL;
 	if (out_length)
 		*out_length = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	/* Symlinks are followed: the crawl decides which links are acceptable
+	 * (targets inside the corpus) and the resource loader checks the paths
+	 * it was not given by the crawl. O_NONBLOCK keeps a FIFO from blocking
+	 * the open; non-regular files are refused below. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return lantern_error_set_errno(path);
 	struct stat info;

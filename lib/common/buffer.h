@@ -41,9 +41,8 @@ void lantern_buffer_dispose(lantern_buffer *buffer);
 
 /* Reads a whole file, failing with LANTERN_ERROR_TOO_LARGE past `limit`
  * bytes. The result is NUL-terminated (binary content may hold NULs).
- * Only regular files are read: a FIFO or device is refused without blocking,
- * and a symlink as the last path component is not followed (O_NOFOLLOW;
- * callers that accept a link resolve it first). */
+ * Only regular files are read (symlinks to them are followed): a FIFO or
+ * device is refused without blocking. */
 lantern_status lantern_file_read(const char *path, size_t limit, char **out, size_t *out_length);
 
 #ifdef __cplusplus

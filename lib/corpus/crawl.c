@@ -38,12 +38,23 @@ typedef struct visited_directory {
 	ino_t inode;
 } visited_directory;
 
+/* A symlinked folder inside the root, walked only after every real folder
+ * (so a link cannot take the place of the folder it points to). */
+typedef struct deferred_directory {
+	char *relative;
+	size_t parent;
+	unsigned depth;
+	struct stat info;
+} deferred_directory;
+
 typedef struct crawl_walk {
 	lantern_crawl *crawl;
 	char *root_real;          /* realpath of the root */
 	size_t root_real_length;
 	visited_directory *visited;
 	size_t visited_count;
+	deferred_directory *deferred;
+	size_t deferred_count;
 	char **ignore_patterns;
 	size_t ignore_count;
 	lantern_status status;    /* first hard failure (memory) */
@@ -426,7 +437,8 @@ static void walk_directory(crawl_walk *walk, const char *relative, size_t parent
 			skipped(walk, child_relative, "skipped: %s", strerror(errno));
 		} else {
 			bool usable = true;
-			if (S_ISLNK(info.st_mode)) {
+			bool is_link = S_ISLNK(info.st_mode);
+			if (is_link) {
 				char *real = realpath(child_full, NULL);
 				if (!real) {
 					skipped(walk, child_relative, "skipped symlink: %s",
@@ -452,6 +464,17 @@ static void walk_directory(crawl_walk *walk, const char *relative, size_t parent
 			if (usable && is_directory) {
 				if (depth + 1 > LANTERN_CRAWL_MAX_DEPTH) {
 					skipped(walk, child_relative, "skipped folder: %s", "nested too deeply");
+				} else if (is_link) {
+					deferred_directory *grown = realloc(walk->deferred,
+					                                    (walk->deferred_count + 1) * sizeof(*grown));
+					if (!grown) {
+						walk->status = lantern_error_set(LANTERN_ERROR_NO_MEMORY, "crawl");
+					} else {
+						walk->deferred = grown;
+						walk->deferred[walk->deferred_count++] =
+							(deferred_directory){ child_relative, folder, depth + 1, info };
+						child_relative = NULL;
+					}
 				} else if (!visit_directory(walk, &info)) {
 					skipped(walk, child_relative, "skipped folder: %s",
 					        "already visited (a symlink loop)");
@@ -489,6 +512,44 @@ static void walk_directory(crawl_walk *walk, const char *relative, size_t parent
 	free(subdirectories);
 }
 
+/* A record's transcript may sit in a subfolder ("transcript: sub/t.txt"),
+ * where classify_files, which sees one folder at a time, listed it as a
+ * resource of its own. Drops those; `sources` must be sorted by path. */
+static lantern_status drop_transcripts(lantern_crawl *crawl)
+{
+	size_t count = crawl->source_count;
+	bool *drop = NULL;
+	for (size_t i = 0; i < count; i++) {
+		if (!crawl->sources[i].transcript)
+			continue;
+		lantern_source key;
+		memset(&key, 0, sizeof(key));
+		key.path = crawl->sources[i].transcript;
+		const lantern_source *found = bsearch(&key, crawl->sources, count, sizeof(key),
+		                                      compare_sources);
+		if (!found || found == &crawl->sources[i])
+			continue;
+		if (!drop && !(drop = calloc(count, sizeof(bool))))
+			return lantern_error_set(LANTERN_ERROR_NO_MEMORY, "crawl");
+		drop[found - crawl->sources] = true;
+	}
+	if (!drop)
+		return LANTERN_OK;
+	size_t kept = 0;
+	for (size_t i = 0; i < count; i++) {
+		if (drop[i]) {
+			free(crawl->sources[i].path);
+			free(crawl->sources[i].sidecar);
+			free(crawl->sources[i].transcript);
+			continue;
+		}
+		crawl->sources[kept++] = crawl->sources[i];
+	}
+	crawl->source_count = kept;
+	free(drop);
+	return LANTERN_OK;
+}
+
 lantern_status lantern_crawl_run(lantern_crawl *out, const char *root)
 {
 	memset(out, 0, sizeof(*out));
@@ -516,6 +577,17 @@ lantern_status lantern_crawl_run(lantern_crawl *out, const char *root)
 	visit_directory(&walk, &info);
 	load_ignore_file(&walk);
 	walk_directory(&walk, "", SIZE_MAX, 0);
+	/* Then the symlinked folders, in the order met (the list grows as they
+	 * are walked); one whose target was walked already is an alias or a loop. */
+	for (size_t i = 0; i < walk.deferred_count; i++) {
+		deferred_directory link = walk.deferred[i];
+		if (walk.status == LANTERN_OK && !visit_directory(&walk, &link.info))
+			skipped(&walk, link.relative, "skipped folder: %s", "already visited (a symlink loop)");
+		else if (walk.status == LANTERN_OK)
+			walk_directory(&walk, link.relative, link.parent, link.depth);
+		free(link.relative);
+	}
+	free(walk.deferred);
 	if (walk.status == LANTERN_OK && out->folder_count && out->unreadable_count &&
 	    out->unreadable_count == 1 && out->unreadable[0][0] == '\0')
 		walk.status = lantern_error_set(LANTERN_ERROR_IO, "%s: cannot read the corpus folder", root);
@@ -530,7 +602,10 @@ lantern_status lantern_crawl_run(lantern_crawl *out, const char *root)
 	}
 	if (out->source_count)
 		qsort(out->sources, out->source_count, sizeof(*out->sources), compare_sources);
-	return LANTERN_OK;
+	lantern_status status = drop_transcripts(out);
+	if (status != LANTERN_OK)
+		lantern_crawl_clear(out);
+	return status;
 }
 
 bool lantern_crawl_is_unreadable(const lantern_crawl *crawl, const char *path)

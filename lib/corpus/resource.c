@@ -35,7 +35,9 @@ char *lantern_id_from_path(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	const char *dot = strrchr(path, '.');
-	size_t length = (dot && (!slash || dot > slash + 1)) ? (size_t)(dot - path) : strlen(path);
+	const char *name = slash ? slash + 1 : path;
+	/* A leading dot (".profile") starts a name, not an extension. */
+	size_t length = (dot && dot > name) ? (size_t)(dot - path) : strlen(path);
 	char *id = strndup(path, length);
 	if (!id)
 		return NULL;
@@ -102,10 +104,9 @@ static lantern_status read_input(lantern_resource *resource, const lantern_crawl
 	char *full = join_path(crawl->root, relative);
 	if (!full)
 		return lantern_error_set(LANTERN_ERROR_NO_MEMORY, "path");
-	/* lantern_file_read does not follow symlinks (O_NOFOLLOW), but the crawl
-	 * accepts links whose target stays inside the corpus: read the resolved
-	 * path, after checking it is still inside (a transcript named in a
-	 * record was never vetted by the crawl). */
+	/* Read through the resolved path, and only inside the corpus: the crawl
+	 * vetted the primary file and the sidecar, but a transcript named in a
+	 * record never was (a symlink or "../" could point anywhere). */
 	lantern_status status = LANTERN_OK;
 	char *real = realpath(full, NULL);
 	char *root_real = real ? realpath(crawl->root, NULL) : NULL;
@@ -217,9 +218,14 @@ lantern_status lantern_resource_load(lantern_resource *out, const lantern_crawl 
 		goto cleanup;
 	}
 	if (folder->defaults_invalid) {
+		/* The invalid mark is inherited: name the topmost folder on the chain
+		 * that has it, whose own _defaults.yaml has the errors. */
+		const lantern_folder *culprit = folder;
+		while (culprit->parent != SIZE_MAX && crawl->folders[culprit->parent].defaults_invalid)
+			culprit = &crawl->folders[culprit->parent];
 		lantern_diagnostics_add(&out->diagnostics, LANTERN_SEVERITY_ERROR, source->path, 1, 1,
 		                        "not indexed: the folder defaults that apply to it (%s) have errors",
-		                        folder->defaults_file ? folder->defaults_file : "--defaults");
+		                        culprit->defaults_file ? culprit->defaults_file : "--defaults");
 		status = lantern_error_set(LANTERN_ERROR_PARSE, "%s: invalid defaults", source->path);
 		goto cleanup;
 	}

@@ -89,12 +89,15 @@ lantern_status lantern_synonyms_load(lantern_synonyms *out, const char *path,
 		                        "expected 'synonyms:' with a list of groups, e.g. - [csec, commercial sexual exploitation of children]");
 		failed = true;
 	}
-	if (!failed) {
+	/* `failed` only records that something was reported: every group is
+	 * still checked, so the curator sees all the problems at once. */
+	bool have_groups = !failed;
+	if (have_groups) {
 		out->groups = calloc(groups->count ? groups->count : 1, sizeof(*out->groups));
 		if (!out->groups)
 			status = lantern_error_set(LANTERN_ERROR_NO_MEMORY, "synonyms");
 	}
-	for (size_t g = 0; !failed && status == LANTERN_OK && g < groups->count; g++) {
+	for (size_t g = 0; have_groups && status == LANTERN_OK && g < groups->count; g++) {
 		const lantern_yaml_node *group = groups->children[g];
 		if (group->kind != LANTERN_YAML_SEQUENCE || group->count < 2) {
 			lantern_diagnostics_add(diagnostics, LANTERN_SEVERITY_ERROR, path, group->line, group->column,
@@ -123,6 +126,13 @@ lantern_status lantern_synonyms_load(lantern_synonyms *out, const char *path,
 			if (!normalised) {
 				status = lantern_error_set(LANTERN_ERROR_NO_MEMORY, "synonyms");
 				break;
+			}
+			if (!normalised[0]) { /* a quoted blank: '' or '   ' */
+				free(normalised);
+				lantern_diagnostics_add(diagnostics, LANTERN_SEVERITY_ERROR, path, entry->line,
+				                        entry->column, "a synonym must be a word or phrase, not blank");
+				failed = true;
+				continue;
 			}
 			target->entries[target->count++] = normalised;
 		}

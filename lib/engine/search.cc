@@ -39,6 +39,7 @@ static char *copy_string(const std::string &text)
 
 struct lantern_searcher {
 	Xapian::Database db;
+	std::vector<Xapian::Database> parts; /* the same databases one by one, for figures */
 	std::vector<std::string> paths;
 	Xapian::Stem stem;
 };
@@ -62,7 +63,9 @@ lantern_status lantern_searcher_open(lantern_searcher **out, const char *const *
 	ENGINE_GUARD_BEGIN
 	std::unique_ptr<lantern_searcher> searcher(new lantern_searcher());
 	for (size_t i = 0; i < count; i++) {
-		searcher->db.add_database(Xapian::Database(paths[i]));
+		Xapian::Database part(paths[i]);
+		searcher->db.add_database(part);
+		searcher->parts.push_back(part);
 		searcher->paths.emplace_back(paths[i]);
 	}
 	searcher->stem = lantern_engine_make_stem(language);
@@ -80,6 +83,8 @@ lantern_status lantern_searcher_reopen(lantern_searcher *searcher, bool *changed
 {
 	ENGINE_GUARD_BEGIN
 	bool moved = searcher->db.reopen();
+	for (Xapian::Database &part : searcher->parts)
+		part.reopen();
 	if (changed)
 		*changed = moved;
 	return LANTERN_OK;
@@ -101,6 +106,36 @@ lantern_status lantern_searcher_get_metadata(lantern_searcher *searcher, const c
 	*out = nullptr;
 	ENGINE_GUARD_BEGIN
 	*out = copy_string(searcher->db.get_metadata(key));
+	return LANTERN_OK;
+	ENGINE_GUARD_END
+}
+
+size_t lantern_searcher_database_count(const lantern_searcher *searcher)
+{
+	return searcher->parts.size();
+}
+
+lantern_status lantern_searcher_database_stats(lantern_searcher *searcher, size_t index,
+                                               uint32_t *documents, uint64_t *revision)
+{
+	ENGINE_GUARD_BEGIN
+	if (index >= searcher->parts.size())
+		return lantern_error_set(LANTERN_ERROR_INVALID_ARGUMENT, "no database %zu", index);
+	*documents = searcher->parts[index].get_doccount();
+	*revision = searcher->parts[index].get_revision();
+	return LANTERN_OK;
+	ENGINE_GUARD_END
+}
+
+lantern_status lantern_searcher_document_data(lantern_searcher *searcher, const char *unique_term,
+                                              char **out)
+{
+	*out = nullptr;
+	ENGINE_GUARD_BEGIN
+	Xapian::PostingIterator posting = searcher->db.postlist_begin(unique_term);
+	if (posting == searcher->db.postlist_end(unique_term))
+		return lantern_error_set(LANTERN_ERROR_NOT_FOUND, "no such document");
+	*out = copy_string(searcher->db.get_document(*posting).get_data());
 	return LANTERN_OK;
 	ENGINE_GUARD_END
 }
@@ -207,6 +242,8 @@ lantern_status lantern_query_parse(lantern_searcher *searcher, const char *text,
 		else
 			parser.add_prefix(prefix->field, prefix->prefix);
 	}
+	if (options->default_prefix && options->default_prefix[0])
+		parser.add_prefix("", options->default_prefix);
 	for (size_t i = 0; i < options->range_count; i++)
 		parser.add_rangeprocessor(
 			(new DateRange(options->ranges[i].slot, std::string(options->ranges[i].field) + ":"))
