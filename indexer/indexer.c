@@ -168,6 +168,8 @@ typedef struct work_result {
 	lantern_document *doc;
 	char *id;
 	char *access;
+	char *id_origin;          /* where the id was written (or derived from) */
+	unsigned id_line, id_column; /* 0 when derived from the path */
 	unsigned shard;           /* sharded builds: the worker that wrote it... */
 	uint32_t docid;           /* ...and its document number in that shard */
 	lantern_status write_status; /* sharded builds: the shard write failed */
@@ -202,6 +204,7 @@ static void result_dispose(work_result *result)
 {
 	lantern_document_free(result->doc);
 	free(result->id);
+	free(result->id_origin);
 	free(result->access);
 	lantern_diagnostics_clear(&result->diagnostics);
 	memset(result, 0, sizeof(*result));
@@ -250,6 +253,12 @@ static void process_source(run *state_run, size_t index, lantern_term_generator 
 	result->access = strdup(lantern_metadata_get(&resource.metadata, LANTERN_FIELD_ACCESS));
 	result->metadata_only = resource.metadata_only;
 	result->kind = RESULT_DOCUMENT;
+	const lantern_field_value *id_field = &resource.metadata.fields[LANTERN_FIELD_ID];
+	if (id_field->line && id_field->origin && id_field->origin[0]) {
+		result->id_origin = strdup(id_field->origin);
+		result->id_line = id_field->line;
+		result->id_column = id_field->column;
+	}
 	if (previous && previous->content_hash == resource.content_hash)
 		result->same_content = true;
 	if (!result->id || !result->access) {
@@ -344,6 +353,8 @@ typedef struct id_claim {
 	char *id;
 	const char *source;   /* borrowed from the crawl */
 	char *access;
+	char *origin;         /* where the id was written; NULL when derived */
+	unsigned line, column;
 } id_claim;
 
 typedef struct writer {
@@ -385,12 +396,25 @@ static void print_diagnostics(writer *out, const lantern_diagnostics *diagnostic
 	}
 }
 
-static void report_problem(writer *out, const char *path, const char *format, const char *detail)
+/* "duplicate id" at the second place, with a note at the first. */
+static void report_duplicate(writer *out, const char *id, const char *path, unsigned line,
+                             unsigned column, const id_claim *first)
 {
-	lantern_diagnostics one = LANTERN_DIAGNOSTICS_INIT;
-	lantern_diagnostics_add(&one, LANTERN_SEVERITY_ERROR, path, 0, 0, format, detail);
-	print_diagnostics(out, &one);
-	lantern_diagnostics_clear(&one);
+	lantern_diagnostics list = LANTERN_DIAGNOSTICS_INIT;
+	char first_place[PATH_MAX + 64];
+	const char *first_path = first->origin ? first->origin : first->source;
+	if (first->line)
+		snprintf(first_place, sizeof(first_place), "%s%s%s:%u:%u", out->corpus_prefix,
+		         out->corpus_prefix[0] ? "/" : "", first_path, first->line, first->column);
+	else
+		snprintf(first_place, sizeof(first_place), "%s%s%s", out->corpus_prefix,
+		         out->corpus_prefix[0] ? "/" : "", first_path);
+	lantern_diagnostics_add(&list, LANTERN_SEVERITY_ERROR, path, line, line ? column : 0,
+	                        "duplicate id '%s': also used by %s", id, first_place);
+	lantern_diagnostics_add(&list, LANTERN_SEVERITY_NOTE, first_path, first->line, first->column,
+	                        "'%s' first used here", id);
+	print_diagnostics(out, &list);
+	lantern_diagnostics_clear(&list);
 }
 
 static const id_claim *claim_find(writer *out, const char *id)
@@ -398,7 +422,8 @@ static const id_claim *claim_find(writer *out, const char *id)
 	return string_map_get(&out->claims, id);
 }
 
-static bool claim_add(writer *out, const char *id, const char *source, const char *access)
+static bool claim_add(writer *out, const char *id, const char *source, const char *access,
+                      const work_result *result)
 {
 	id_claim *claim = calloc(1, sizeof(*claim));
 	id_claim **grown = realloc(out->claim_list, (out->claim_count + 1) * sizeof(*grown));
@@ -412,7 +437,13 @@ static bool claim_add(writer *out, const char *id, const char *source, const cha
 	claim->id = strdup(id);
 	claim->access = strdup(access);
 	claim->source = source;
+	if (result && result->id_origin) {
+		claim->origin = strdup(result->id_origin);
+		claim->line = result->id_line;
+		claim->column = result->id_column;
+	}
 	if (!claim->id || !claim->access || !string_map_put(&out->claims, claim->id, claim)) {
+		free(claim->origin);
 		free(claim->id);
 		free(claim->access);
 		free(claim);
@@ -475,16 +506,13 @@ static void handle_result(writer *out, size_t index, work_result *result)
 	if (result->kind == RESULT_UNCHANGED) {
 		const id_claim *claim = claim_find(out, previous->id);
 		if (claim) {
-			char detail[PATH_MAX + 256];
-			snprintf(detail, sizeof(detail), "duplicate id '%s': also used by %s/%s",
-			         previous->id, out->corpus_prefix, claim->source);
-			report_problem(out, source->path, "%s", detail);
+			report_duplicate(out, previous->id, source->path, 0, 0, claim);
 			count_failure(out);
 			if (!check && strcmp(claim->access, previous->access) != 0)
 				out->status = remove_previous(out, previous, false);
 			return;
 		}
-		if (!claim_add(out, previous->id, source->path, previous->access))
+		if (!claim_add(out, previous->id, source->path, previous->access, NULL))
 			out->status = lantern_error_set(LANTERN_ERROR_NO_MEMORY, "claims");
 		out->report->unchanged++;
 		return;
@@ -493,10 +521,8 @@ static void handle_result(writer *out, size_t index, work_result *result)
 	if (result->kind == RESULT_DOCUMENT) {
 		const id_claim *claim = claim_find(out, result->id);
 		if (claim) {
-			char detail[PATH_MAX + 256];
-			snprintf(detail, sizeof(detail), "duplicate id '%s': also used by %s/%s",
-			         result->id, out->corpus_prefix, claim->source);
-			report_problem(out, source->path, "%s", detail);
+			report_duplicate(out, result->id, result->id_origin ? result->id_origin : source->path,
+			                 result->id_line, result->id_column, claim);
 			result->kind = RESULT_FAILED;
 		}
 	}
@@ -527,7 +553,7 @@ static void handle_result(writer *out, size_t index, work_result *result)
 		return;
 	}
 
-	if (!claim_add(out, result->id, source->path, result->access)) {
+	if (!claim_add(out, result->id, source->path, result->access, result)) {
 		out->status = lantern_error_set(LANTERN_ERROR_NO_MEMORY, "claims");
 		return;
 	}
@@ -595,6 +621,7 @@ static void writer_dispose(writer *out)
 		free(out->rejected[i].access);
 	free(out->rejected);
 	for (size_t i = 0; i < out->claim_count; i++) {
+		free(out->claim_list[i]->origin);
 		free(out->claim_list[i]->id);
 		free(out->claim_list[i]->access);
 		free(out->claim_list[i]);

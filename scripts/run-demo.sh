@@ -1,22 +1,18 @@
 #!/usr/bin/env bash
-# The tail of `make run`: the index is built; show how to search it.
-# (When lanternd exists, this starts it and prints its address.)
+# The tail of `make run`: the bundled corpus is indexed; serve it with
+# lanternd and say where. Ctrl-C (SIGINT) stops the daemon cleanly.
 set -euo pipefail
 build_dir=${1:-build}
 index_dir=${2:-$build_dir/index}
-search="$build_dir/query/lantern-search"
+listen=${LANTERN_LISTEN:-127.0.0.1:8080}
 
 cat <<TXT
 
-Lantern is indexed at $index_dir. Try:
+Lantern's bundled library is indexed at $index_dir.
+Search page and API:  http://$listen/
+  curl 'http://$listen/api/search?q=CSEC&agency_type=rural&facets=*'
+From a terminal:
+  $build_dir/query/lantern-search --index $index_dir CSEC --agency-type rural --agency-size small
 
-  $search --index $index_dir "trafficking indicators"
-  $search --index $index_dir CSEC --agency-type rural --agency-size small
-  $search --index $index_dir --type training-course --delivery online --facets
-  $search --index $index_dir "missing children" --sort date --format tsv
-  $search --index $index_dir --related model-policy-cst-response --json
-
-Running: $search --index $index_dir "trafficking indicators" --agency-type rural --limit 3
 TXT
-echo
-"$search" --index "$index_dir" "trafficking indicators" --agency-type rural --limit 3
+exec "$build_dir/query/lanternd" --index "$index_dir" --listen "$listen"
