@@ -496,8 +496,9 @@ static void handle_result(writer *out, size_t index, work_result *result)
 {
 	run *state_run = out->state_run;
 	const lantern_source *source = &state_run->crawl->sources[index];
-	state_entry *previous = state_run->force_all ? NULL
-	                      : state_table_find_mutable(state_run->state, source->path);
+	/* Even when everything is rebuilt (force_all) the previous state says
+	 * what to replace, move or, at the end, delete. */
+	state_entry *previous = state_table_find_mutable(state_run->state, source->path);
 	bool check = state_run->options->check;
 	if (previous)
 		previous->seen = true;

@@ -1165,6 +1165,8 @@ static lantern_status run_search(lantern_engine *engine, const lantern_search_re
 	             : request->order == LANTERN_ORDER_TITLE ? LANTERN_SORT_VALUE_ASCENDING
 	             : LANTERN_SORT_RELEVANCE;
 	options.sort_slot = request->order == LANTERN_ORDER_DATE ? LANTERN_SLOT_PUBLISHED : LANTERN_SLOT_TITLE_SORT;
+	options.break_ties = true;
+	options.tie_slot = LANTERN_SLOT_ID;
 	uint32_t window = (uint32_t)(request->offset + request->limit);
 	options.check_at_least = request->facets ? document_count : (window > 1000 ? window : 1000);
 	options.count_slots = counted_slots;

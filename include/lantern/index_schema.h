@@ -14,7 +14,7 @@ extern "C" {
 #endif
 
 /* Stored in each partition's metadata under "lantern.format". */
-#define LANTERN_INDEX_FORMAT "1"
+#define LANTERN_INDEX_FORMAT "2"
 
 /* ---------------------------------------------------------------- free-text prefixes
  * Title and summary are indexed twice: unprefixed (so a plain query finds
@@ -57,6 +57,10 @@ enum lantern_value_slot {
 	LANTERN_SLOT_PUBLISHED = 1,   /* YYYYMMDD, zeros for unknown month/day */
 	LANTERN_SLOT_UPDATED = 2,     /* YYYYMMDD */
 	LANTERN_SLOT_TITLE_SORT = 3,  /* lowercased title */
+	/* The resource id: the last tie-breaker of every ordering, so that equal
+	 * scores come out in the same order whatever Xapian's document numbers
+	 * are (they differ between builds and between shards). */
+	LANTERN_SLOT_ID = 4,
 	/* Facet combinations: the document's values of one field, sorted, joined
 	 * with '|'. ValueCountMatchSpy counts combinations (which works on remote
 	 * shards too); the query engine splits them into per-value counts. */

@@ -142,6 +142,10 @@ typedef struct lantern_match_options {
 	size_t limit;
 	lantern_sort sort;
 	unsigned sort_slot;
+	/* Ties (equal score, or equal sort value) are ordered by this slot's
+	 * value, so results do not depend on document numbers. */
+	bool break_ties;
+	unsigned tie_slot;
 	/* Documents the matcher must look at before it may estimate. Set it to
 	 * the document count for exact totals (facet counts need that). */
 	uint32_t check_at_least;

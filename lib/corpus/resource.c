@@ -574,6 +574,10 @@ lantern_status lantern_resource_build(const lantern_resource *resource,
 			sort_key[i] = (char)tolower((unsigned char)title[i]);
 		status = lantern_document_set_value(doc, LANTERN_SLOT_TITLE_SORT, sort_key, length);
 	}
+	if (status == LANTERN_OK) {
+		const char *id = lantern_metadata_get(metadata, LANTERN_FIELD_ID);
+		status = lantern_document_set_value(doc, LANTERN_SLOT_ID, id, strlen(id));
+	}
 	if (status == LANTERN_OK)
 		status = lantern_document_set_value(doc, LANTERN_SLOT_STATE, state, strlen(state));
 	if (status == LANTERN_OK) {

@@ -450,14 +450,19 @@ lantern_status lantern_searcher_match(lantern_searcher *searcher, const lantern_
 		                                                0, 1, options->bm25_b, 0.5));
 	}
 	enquire.set_docid_order(Xapian::Enquire::ASCENDING);
+	Xapian::MultiValueKeyMaker keys;
 	switch (options->sort) {
 	case LANTERN_SORT_RELEVANCE:
+		if (options->break_ties)
+			enquire.set_sort_by_relevance_then_value(options->tie_slot, false);
 		break;
 	case LANTERN_SORT_VALUE_DESCENDING:
-		enquire.set_sort_by_value_then_relevance(options->sort_slot, true);
-		break;
 	case LANTERN_SORT_VALUE_ASCENDING:
-		enquire.set_sort_by_value_then_relevance(options->sort_slot, false);
+		keys.add_value(options->sort_slot, options->sort == LANTERN_SORT_VALUE_DESCENDING);
+		if (options->break_ties)
+			keys.add_value(options->tie_slot);
+		/* The key maker outlives get_mset(): Enquire keeps a reference. */
+		enquire.set_sort_by_key_then_relevance(&keys, false);
 		break;
 	}
 	for (size_t i = 0; i < options->count_slot_count; i++) {
