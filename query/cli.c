@@ -407,7 +407,7 @@ int main(int argc, char **argv)
 		print_tsv(response);
 		break;
 	case FORMAT_TEXT:
-		if (label_count > 1 || (label_count == 1 && strcmp(labels[0], "public") != 0)) {
+		{
 			printf("%ssearched: ", colors.dim);
 			for (size_t i = 0; i < label_count; i++)
 				printf("%s%s", i ? ", " : "", labels[i]);

@@ -236,6 +236,10 @@ static lantern_status engine_load(lantern_engine *engine)
 		snprintf(path, sizeof(path), "%s/%s", engine->generation, entry->d_name);
 		if (stat(path, &info) != 0 || !(S_ISDIR(info.st_mode) || S_ISREG(info.st_mode)))
 			continue;
+		/* Only what this process may read: a partition the operating system
+		 * keeps from this user is simply not searched. */
+		if (access(path, S_ISDIR(info.st_mode) ? R_OK | X_OK : R_OK) != 0)
+			continue;
 		char **grown = realloc(engine->labels, (engine->label_count + 1) * sizeof(char *));
 		if (!grown || !(grown[engine->label_count] = strdup(entry->d_name))) {
 			if (grown)

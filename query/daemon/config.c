@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "corpus/yaml_tree.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,14 @@ void lanternd_config_free(lanternd_config *config)
 		free(config->partitions[i]);
 	for (size_t i = 0; i < config->cors_origin_count; i++)
 		free(config->cors_origins[i]);
+	for (size_t t = 0; t < config->token_count; t++) {
+		free(config->tokens[t].name);
+		for (size_t i = 0; i < config->tokens[t].label_count; i++)
+			free(config->tokens[t].labels[i]);
+	}
+	free(config->trusted_header);
+	for (size_t i = 0; i < config->proxy_count; i++)
+		free(config->proxies[i]);
 	free(config);
 }
 
@@ -170,6 +179,138 @@ static bool valid_label(const char *label)
 	return true;
 }
 
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	return -1;
+}
+
+/* "YYYY-MM-DD": the token works until the end of that day (UTC). */
+static bool parse_expiry(const char *text, long long *out)
+{
+	int year, month, day;
+	char tail;
+	if (sscanf(text, "%4d-%2d-%2d%c", &year, &month, &day, &tail) != 3 || month < 1 || month > 12 ||
+	    day < 1 || day > 31)
+		return false;
+	/* Days since 1970-01-01 (civil calendar, proleptic Gregorian). */
+	int y = year - (month <= 2);
+	int era = (y >= 0 ? y : y - 399) / 400;
+	int year_of_era = y - era * 400;
+	int day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+	int day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+	long long days = (long long)era * 146097 + day_of_era - 719468;
+	*out = (days + 1) * 86400;
+	return true;
+}
+
+static void read_tokens(config_reader *reader, lanternd_config *config, const lantern_yaml_node *node)
+{
+	if (node->kind != LANTERN_YAML_SEQUENCE) {
+		problem(reader, node, "expected a list of {name, sha256, labels}", "tokens");
+		return;
+	}
+	for (size_t i = 0; i < node->count; i++) {
+		const lantern_yaml_node *item = node->children[i];
+		if (item->kind != LANTERN_YAML_MAPPING) {
+			problem(reader, item, "each token is a mapping with name, sha256 and labels", "tokens");
+			continue;
+		}
+		if (config->token_count == LANTERND_MAX_TOKENS) {
+			problem(reader, item, "too many tokens", "tokens");
+			return;
+		}
+		lanternd_token *token = &config->tokens[config->token_count];
+		memset(token, 0, sizeof(*token));
+		bool have_digest = false, ok = true;
+		for (size_t k = 0; k + 1 < item->count; k += 2) {
+			const char *key = item->children[k]->text;
+			const lantern_yaml_node *value = item->children[k + 1];
+			const char *word;
+			if (strcmp(key, "name") == 0) {
+				if ((word = scalar(reader, value, "tokens.name")))
+					lanternd_config_set_string(&token->name, word);
+			} else if (strcmp(key, "sha256") == 0) {
+				word = scalar(reader, value, "tokens.sha256");
+				if (!word || strlen(word) != 64) {
+					if (word)
+						problem(reader, value, "expected 64 hex digits (lanternd --hash-token prints them)", "tokens.sha256");
+					ok = false;
+					continue;
+				}
+				for (int b = 0; b < 32 && ok; b++) {
+					int high = hex_value(word[2 * b]), low = hex_value(word[2 * b + 1]);
+					if (high < 0 || low < 0) {
+						problem(reader, value, "expected 64 hex digits", "tokens.sha256");
+						ok = false;
+					}
+					token->digest[b] = (unsigned char)(high * 16 + low);
+				}
+				have_digest = ok;
+			} else if (strcmp(key, "labels") == 0) {
+				read_list(reader, value, "tokens.labels", token->labels, &token->label_count,
+				          LANTERND_MAX_PARTITIONS);
+				for (size_t l = 0; l < token->label_count; l++)
+					if (!valid_label(token->labels[l])) {
+						problem(reader, value, "labels are lowercase letters, digits and hyphens", "tokens.labels");
+						ok = false;
+					}
+			} else if (strcmp(key, "admin") == 0) {
+				if ((word = scalar(reader, value, "tokens.admin")))
+					token->admin = strcmp(word, "true") == 0 || strcmp(word, "yes") == 0;
+			} else if (strcmp(key, "expires") == 0) {
+				if ((word = scalar(reader, value, "tokens.expires")) && !parse_expiry(word, &token->expires)) {
+					problem(reader, value, "expected a date YYYY-MM-DD", "tokens.expires");
+					ok = false;
+				}
+			} else {
+				problem(reader, item->children[k], "unknown token setting", key);
+				ok = false;
+			}
+		}
+		if (!have_digest && ok)
+			problem(reader, item, "a token needs sha256", "tokens");
+		if (!token->name)
+			lanternd_config_set_string(&token->name, "token");
+		config->token_count++;
+	}
+}
+
+static void read_trusted_header(config_reader *reader, lanternd_config *config,
+                                const lantern_yaml_node *node)
+{
+	if (node->kind != LANTERN_YAML_MAPPING) {
+		problem(reader, node, "expected {name: HEADER, proxies: [ADDRESS, ...]}", "trusted_header");
+		return;
+	}
+	for (size_t k = 0; k + 1 < node->count; k += 2) {
+		const char *key = node->children[k]->text;
+		const lantern_yaml_node *value = node->children[k + 1];
+		const char *word;
+		if (strcmp(key, "name") == 0) {
+			if ((word = scalar(reader, value, "trusted_header.name"))) {
+				bool valid = word[0] != '\0';
+				for (const char *p = word; *p; p++)
+					valid = valid && (isalnum((unsigned char)*p) || *p == '-');
+				if (!valid)
+					problem(reader, value, "a header name is letters, digits and hyphens", "trusted_header.name");
+				else
+					lanternd_config_set_string(&config->trusted_header, word);
+			}
+		} else if (strcmp(key, "proxies") == 0) {
+			read_list(reader, value, "trusted_header.proxies", config->proxies, &config->proxy_count,
+			          LANTERND_MAX_PROXIES);
+		} else {
+			problem(reader, node->children[k], "unknown setting", "trusted_header");
+		}
+	}
+	if (config->trusted_header && config->proxy_count == 0)
+		problem(reader, node, "list the proxy addresses allowed to set the header", "trusted_header.proxies");
+}
+
 lantern_status lanternd_config_load(lanternd_config **out, const char *path,
                                     lantern_diagnostics *diagnostics)
 {
@@ -260,6 +401,10 @@ lantern_status lanternd_config_load(lanternd_config **out, const char *path,
 				else
 					problem(&reader, value, "expected true or false", key);
 			}
+		} else if (strcmp(key, "tokens") == 0) {
+			read_tokens(&reader, config, value);
+		} else if (strcmp(key, "trusted_header") == 0) {
+			read_trusted_header(&reader, config, value);
 		} else {
 			lantern_diagnostics_add(diagnostics, LANTERN_SEVERITY_WARNING, path, root->children[i]->line,
 			                        root->children[i]->column, "unknown setting '%s' (ignored)", key);

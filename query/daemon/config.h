@@ -14,6 +14,18 @@
 
 #define LANTERND_MAX_ORIGINS 32
 #define LANTERND_MAX_PARTITIONS 16
+#define LANTERND_MAX_TOKENS 256
+#define LANTERND_MAX_PROXIES 16
+
+/* An API token: only its SHA-256 is stored (docs/security.md). */
+typedef struct lanternd_token {
+	char *name;                   /* for logs and the page ("analysts") */
+	unsigned char digest[32];
+	char *labels[LANTERND_MAX_PARTITIONS];
+	size_t label_count;
+	bool admin;                   /* may see per-partition figures */
+	long long expires;            /* Unix time it stops working; 0: never */
+} lanternd_token;
 
 typedef struct lanternd_config {
 	char *path;                  /* the file it came from, or NULL */
@@ -33,6 +45,13 @@ typedef struct lanternd_config {
 	size_t max_uri_bytes;        /* longer request targets get 414 */
 	size_t max_header_bytes;     /* per-connection memory for headers */
 	bool access_log;
+	lanternd_token tokens[LANTERND_MAX_TOKENS];
+	size_t token_count;
+	/* A header set by the intranet's reverse proxy with the user's access
+	 * labels ("public,les"); NULL: off. Honoured only from `proxies`. */
+	char *trusted_header;
+	char *proxies[LANTERND_MAX_PROXIES];   /* numeric addresses */
+	size_t proxy_count;
 } lanternd_config;
 
 /* Defaults, then the file (if `path` is non-NULL). Problems are reported in

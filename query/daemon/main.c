@@ -13,6 +13,8 @@
 #include "lantern/status.h"
 
 #include <getopt.h>
+#include <nettle/sha2.h>
+#include <sys/random.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +38,8 @@ static void usage(FILE *out)
 	        "  --index DIR       the index (default: $LANTERN_INDEX, else the build tree's index)\n"
 	        "  --listen ADDR:PORT  address to listen on (numeric; [::1]:8080 for IPv6)\n"
 	        "  --check-config    validate the configuration and exit (0 valid, 3 invalid)\n"
+	        "  --new-token       print a new random API token and the sha256 line for the config\n"
+	        "  --hash-token      read a token on standard input, print its sha256 for the config\n"
 	        "  --help, --version\n"
 	        "\n"
 	        "Signals: SIGHUP reloads the configuration; SIGTERM finishes the requests in\n"
@@ -82,9 +86,61 @@ static lanternd_config *load(const char *path, const overrides *flags)
 	return config;
 }
 
+static void print_digest(const char *token)
+{
+	unsigned char digest[SHA256_DIGEST_SIZE];
+	struct sha256_ctx hash;
+	sha256_init(&hash);
+	sha256_update(&hash, strlen(token), (const uint8_t *)token);
+	sha256_digest(&hash, SHA256_DIGEST_SIZE, digest);
+	printf("sha256: ");
+	for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
+		printf("%02x", digest[i]);
+	printf("\n");
+}
+
+/* 32 random bytes, base64url without padding (43 characters). */
+static int new_token(void)
+{
+	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	unsigned char bytes[33];
+	if (getrandom(bytes, 32, 0) != 32) {
+		fprintf(stderr, "lanternd: no randomness available\n");
+		return EXIT_FAILURE_RUNTIME;
+	}
+	bytes[32] = 0;
+	char token[45];
+	size_t used = 0;
+	for (size_t i = 0; i < 32; i += 3) {
+		unsigned value = (unsigned)bytes[i] << 16 | (unsigned)bytes[i + 1] << 8 | (i + 2 < 32 ? bytes[i + 2] : 0);
+		token[used++] = alphabet[(value >> 18) & 63];
+		token[used++] = alphabet[(value >> 12) & 63];
+		token[used++] = alphabet[(value >> 6) & 63];
+		if (i + 2 < 32)
+			token[used++] = alphabet[value & 63];
+	}
+	token[used] = '\0';
+	printf("token:  %s\n", token);
+	print_digest(token);
+	return EXIT_OK;
+}
+
+static int hash_token(void)
+{
+	char line[512];
+	if (!fgets(line, sizeof(line), stdin)) {
+		fprintf(stderr, "lanternd: no token on standard input\n");
+		return EXIT_USAGE;
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	print_digest(line);
+	return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
-	enum { OPT_CONFIG = 256, OPT_INDEX, OPT_LISTEN, OPT_CHECK, OPT_HELP, OPT_VERSION };
+	enum { OPT_CONFIG = 256, OPT_INDEX, OPT_LISTEN, OPT_CHECK, OPT_HELP, OPT_VERSION, OPT_NEW_TOKEN,
+	       OPT_HASH_TOKEN };
 	static const struct option long_options[] = {
 		{ "config", required_argument, NULL, OPT_CONFIG },
 		{ "index", required_argument, NULL, OPT_INDEX },
@@ -92,6 +148,8 @@ int main(int argc, char **argv)
 		{ "check-config", no_argument, NULL, OPT_CHECK },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "new-token", no_argument, NULL, OPT_NEW_TOKEN },
+		{ "hash-token", no_argument, NULL, OPT_HASH_TOKEN },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config_path = NULL;
@@ -107,6 +165,8 @@ int main(int argc, char **argv)
 		case OPT_CHECK: check_only = true; break;
 		case OPT_HELP: usage(stdout); return EXIT_OK;
 		case OPT_VERSION: printf("lanternd %s\n", LANTERN_VERSION); return EXIT_OK;
+		case OPT_NEW_TOKEN: return new_token();
+		case OPT_HASH_TOKEN: return hash_token();
 		default:
 			fprintf(stderr, "lanternd: unknown or incomplete option '%s'\nTry 'lanternd --help'.\n",
 			        argv[optind - 1]);

@@ -25,6 +25,7 @@
 #include <dirent.h>
 #include <jansson.h>
 #include <microhttpd.h>
+#include <nettle/sha2.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -127,9 +128,19 @@ static void site_free(site *target)
 
 /* ------------------------------------------------------------------ per-thread engines */
 
-typedef struct thread_engine {
+/* Engines of one thread, one per set of access labels seen on it. */
+#define ENGINES_PER_THREAD 8
+
+typedef struct cached_engine {
+	char key[512];             /* the label set, comma-joined; "" = unused */
 	lantern_engine *engine;
 	unsigned generation;       /* site generation it was opened for */
+	unsigned long last_used;
+} cached_engine;
+
+typedef struct thread_engine {
+	cached_engine entries[ENGINES_PER_THREAD];
+	unsigned long clock;
 	struct thread_engine *next; /* registry, for closing at stop */
 } thread_engine;
 
@@ -143,10 +154,21 @@ struct lanternd_server {
 
 static _Thread_local thread_engine *local_engine;
 
-/* This thread's engine for `current`, opened on first use and reopened when
+/* Who is asking, and what they may search. */
+typedef struct identity {
+	const char *name;              /* "anonymous", a token's name, or "proxy" */
+	const char *labels[LANTERND_MAX_PARTITIONS];
+	size_t label_count;
+	bool admin;
+	char header_copy[512];         /* storage for labels from the trusted header */
+} identity;
+
+/* This thread's engine over `labels`, opened on first use and reopened when
  * the configuration changed. NULL (with the error detail set) when the
  * index cannot be opened. */
-static lantern_engine *engine_for(lanternd_server *server, const site *current, lantern_status *status)
+static lantern_engine *engine_over(lanternd_server *server, const site *current,
+                                   const char *const *labels, size_t label_count,
+                                   lantern_status *status)
 {
 	thread_engine *mine = local_engine;
 	if (!mine) {
@@ -161,22 +183,48 @@ static lantern_engine *engine_for(lanternd_server *server, const site *current, 
 		pthread_mutex_unlock(&server->lock);
 		local_engine = mine;
 	}
-	if (mine->engine && mine->generation != current->generation) {
-		lantern_engine_close(mine->engine);
-		mine->engine = NULL;
+	char key[512] = "";
+	size_t used = 0;
+	for (size_t i = 0; i < label_count && used < sizeof(key); i++)
+		used += (size_t)snprintf(key + used, sizeof(key) - used, "%s%s", i ? "," : "", labels ? labels[i] : "");
+	if (!labels)
+		snprintf(key, sizeof(key), "*");
+	cached_engine *slot = NULL, *oldest = &mine->entries[0];
+	for (size_t i = 0; i < ENGINES_PER_THREAD; i++) {
+		cached_engine *entry = &mine->entries[i];
+		if (entry->key[0] && strcmp(entry->key, key) == 0)
+			slot = entry;
+		if (entry->last_used < oldest->last_used)
+			oldest = entry;
 	}
-	if (!mine->engine) {
-		*status = lantern_engine_open(&mine->engine, current->config->index,
-		                              (const char *const *)current->config->partitions,
-		                              current->config->partition_count);
+	if (!slot) {
+		slot = oldest;
+		lantern_engine_close(slot->engine);
+		slot->engine = NULL;
+		snprintf(slot->key, sizeof(slot->key), "%s", key);
+	}
+	slot->last_used = ++mine->clock;
+	if (slot->engine && slot->generation != current->generation) {
+		lantern_engine_close(slot->engine);
+		slot->engine = NULL;
+	}
+	if (!slot->engine) {
+		*status = lantern_engine_open(&slot->engine, current->config->index, labels, label_count);
 		if (*status != LANTERN_OK) {
-			mine->engine = NULL;
+			slot->engine = NULL;
+			slot->key[0] = '\0';
 			return NULL;
 		}
-		mine->generation = current->generation;
+		slot->generation = current->generation;
 	}
 	*status = LANTERN_OK;
-	return mine->engine;
+	return slot->engine;
+}
+
+static lantern_engine *engine_for(lanternd_server *server, const site *current, const identity *who,
+                                  lantern_status *status)
+{
+	return engine_over(server, current, who->labels, who->label_count, status);
 }
 
 /* ------------------------------------------------------------------ requests */
@@ -195,6 +243,7 @@ typedef struct request_context {
 	size_t parameter_count;
 	bool parameters_bad;
 	char bad_reason[160];
+	identity who;
 } request_context;
 
 static double now_seconds(void)
@@ -331,6 +380,8 @@ static enum MHD_Result send_buffer(struct MHD_Connection *connection, request_co
 	add_common_headers(response, current, connection);
 	if (status == 405)
 		MHD_add_response_header(response, "Allow", "GET, HEAD, OPTIONS");
+	if (status == 401)
+		MHD_add_response_header(response, "WWW-Authenticate", "Bearer realm=\"lantern\"");
 	if (strncmp(content_type, "text/html", 9) == 0)
 		MHD_add_response_header(response, "Content-Security-Policy",
 		                        "default-src 'self'; img-src 'self' data:; style-src 'self'; "
@@ -359,6 +410,7 @@ static const char *status_title(unsigned status)
 {
 	switch (status) {
 	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 413: return "Content Too Large";
@@ -518,6 +570,127 @@ static bool parse_search_parameters(const request_context *context, parsed_reque
 	return true;
 }
 
+/* ------------------------------------------------------------------ identities */
+
+static bool digest_equal(const unsigned char *a, const unsigned char *b)
+{
+	unsigned char difference = 0;
+	for (int i = 0; i < 32; i++)
+		difference |= (unsigned char)(a[i] ^ b[i]);
+	return difference == 0;
+}
+
+static bool token_character(char c)
+{
+	return isalnum((unsigned char)c) || strchr("-._~+/=", c);
+}
+
+static void set_labels(identity *who, char *const *labels, size_t count)
+{
+	who->label_count = 0;
+	for (size_t i = 0; i < count && i < LANTERND_MAX_PARTITIONS; i++)
+		who->labels[who->label_count++] = labels[i];
+}
+
+static bool peer_is_proxy(struct MHD_Connection *connection, const lanternd_config *config)
+{
+	const union MHD_ConnectionInfo *info =
+		MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!info || !info->client_addr)
+		return false;
+	char address[INET6_ADDRSTRLEN] = "";
+	const struct sockaddr *peer = info->client_addr;
+	if (peer->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)peer)->sin_addr, address, sizeof(address));
+	else if (peer->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)peer)->sin6_addr, address, sizeof(address));
+	for (size_t i = 0; i < config->proxy_count; i++)
+		if (strcmp(config->proxies[i], address) == 0)
+			return true;
+	return false;
+}
+
+/* Decides who is asking. Returns 0 when the request may go on, or the HTTP
+ * status to refuse it with (the reason in `reason`). No credentials means
+ * the anonymous partitions (config `partitions`). */
+static unsigned resolve_identity(struct MHD_Connection *connection, const site *current,
+                                 identity *who, char *reason, size_t reason_size)
+{
+	const lanternd_config *config = current->config;
+	who->name = "anonymous";
+	who->admin = false;
+	set_labels(who, config->partitions, config->partition_count);
+	const char *authorization = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Authorization");
+	if (authorization) {
+		const char *token = strncasecmp(authorization, "Bearer ", 7) == 0 ? authorization + 7 : NULL;
+		size_t length = token ? strlen(token) : 0;
+		bool well_formed = token && length >= 16 && length <= 256;
+		for (size_t i = 0; well_formed && i < length; i++)
+			well_formed = token_character(token[i]);
+		if (!well_formed) {
+			snprintf(reason, reason_size, "malformed credentials: expected 'Authorization: Bearer TOKEN'");
+			return 401;
+		}
+		unsigned char digest[SHA256_DIGEST_SIZE];
+		struct sha256_ctx hash;
+		sha256_init(&hash);
+		sha256_update(&hash, length, (const uint8_t *)token);
+		sha256_digest(&hash, SHA256_DIGEST_SIZE, digest);
+		const lanternd_token *match = NULL;
+		for (size_t i = 0; i < config->token_count; i++)
+			if (digest_equal(digest, config->tokens[i].digest) && !match)
+				match = &config->tokens[i];
+		if (!match) {
+			snprintf(reason, reason_size, "unknown token");
+			return 401;
+		}
+		if (match->expires && (long long)time(NULL) >= match->expires) {
+			snprintf(reason, reason_size, "the token has expired");
+			return 401;
+		}
+		who->name = match->name;
+		who->admin = match->admin;
+		set_labels(who, match->labels, match->label_count);
+		return 0;
+	}
+	if (config->trusted_header) {
+		const char *header = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, config->trusted_header);
+		if (header && peer_is_proxy(connection, config)) {
+			if (strlen(header) >= sizeof(who->header_copy)) {
+				snprintf(reason, reason_size, "the %s header is too long", config->trusted_header);
+				return 400;
+			}
+			snprintf(who->header_copy, sizeof(who->header_copy), "%s", header);
+			who->label_count = 0;
+			char *save = NULL;
+			for (char *label = strtok_r(who->header_copy, ", ", &save); label;
+			     label = strtok_r(NULL, ", ", &save)) {
+				bool valid = label[0] != '\0';
+				for (const char *p = label; *p; p++)
+					valid = valid && ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-');
+				if (!valid || who->label_count == LANTERND_MAX_PARTITIONS) {
+					snprintf(reason, reason_size, "the %s header holds a bad access label", config->trusted_header);
+					return 400;
+				}
+				who->labels[who->label_count++] = label;
+			}
+			if (who->label_count == 0)
+				set_labels(who, config->partitions, config->partition_count);
+			who->name = "proxy";
+		}
+		/* From anyone else the header is ignored: anonymous access. */
+	}
+	return 0;
+}
+
+static json_t *access_json(const identity *who)
+{
+	json_t *labels = json_array();
+	for (size_t i = 0; i < who->label_count; i++)
+		json_array_append_new(labels, json_string(who->labels[i]));
+	return json_pack("{s:s, s:o}", "identity", who->name, "labels", labels);
+}
+
 /* ------------------------------------------------------------------ endpoints */
 
 static enum MHD_Result handle_search(lanternd_server *server, struct MHD_Connection *connection,
@@ -530,13 +703,14 @@ static enum MHD_Result handle_search(lanternd_server *server, struct MHD_Connect
 	parsed.request.related_id = related;
 	parsed.request.highlight = LANTERN_HIGHLIGHT_HTML;
 	lantern_status status;
-	lantern_engine *engine = engine_for(server, current, &status);
+	lantern_engine *engine = engine_for(server, current, &context->who, &status);
 	if (!engine)
 		return send_engine_error(connection, context, current, status);
 	json_t *response = NULL;
 	status = lantern_engine_search(engine, &parsed.request, &response);
 	if (status != LANTERN_OK)
 		return send_engine_error(connection, context, current, status);
+	json_object_set_new(response, "access", access_json(&context->who));
 	return send_json(connection, context, current, 200, response);
 }
 
@@ -571,7 +745,7 @@ static enum MHD_Result handle_suggest(lanternd_server *server, struct MHD_Connec
 		blank = blank && (*p == ' ' || *p == '\t');
 	if (!blank && limit > 0) {
 		lantern_status status;
-		lantern_engine *engine = engine_for(server, current, &status);
+		lantern_engine *engine = engine_for(server, current, &context->who, &status);
 		if (!engine) {
 			json_decref(titles);
 			json_decref(suggestions);
@@ -622,7 +796,7 @@ static enum MHD_Result handle_document(lanternd_server *server, struct MHD_Conne
 	if (context->parameter_count)
 		return send_problem(connection, context, current, 400, "/api/doc takes no parameters");
 	lantern_status status;
-	lantern_engine *engine = engine_for(server, current, &status);
+	lantern_engine *engine = engine_for(server, current, &context->who, &status);
 	if (!engine)
 		return send_engine_error(connection, context, current, status);
 	json_t *document = NULL;
@@ -640,7 +814,7 @@ static enum MHD_Result handle_facets(lanternd_server *server, struct MHD_Connect
 	if (context->parameter_count)
 		return send_problem(connection, context, current, 400, "/api/facets takes no parameters");
 	lantern_status status;
-	lantern_engine *engine = engine_for(server, current, &status);
+	lantern_engine *engine = engine_for(server, current, &context->who, &status);
 	if (!engine)
 		return send_engine_error(connection, context, current, status);
 	json_t *facets = NULL;
@@ -650,22 +824,45 @@ static enum MHD_Result handle_facets(lanternd_server *server, struct MHD_Connect
 	return send_json(connection, context, current, 200, facets);
 }
 
+/* Admins see every partition's figures; everyone else only the total of
+ * what they may search (per-partition figures would tell an anonymous
+ * caller how much it cannot see). */
+static json_t *caller_stats(lanternd_server *server, const site *current, const identity *who,
+                            json_t **all_partitions, lantern_status *status)
+{
+	*all_partitions = NULL;
+	lantern_engine *engine = engine_for(server, current, who, status);
+	json_t *stats = NULL;
+	if (engine)
+		*status = lantern_engine_stats(engine, &stats);
+	if (*status != LANTERN_OK)
+		return NULL;
+	if (who->admin) {
+		lantern_status every_status;
+		lantern_engine *every = engine_over(server, current, NULL, 0, &every_status);
+		json_t *every_stats = NULL;
+		if (every && lantern_engine_stats(every, &every_stats) == LANTERN_OK) {
+			*all_partitions = json_incref(json_object_get(every_stats, "partitions"));
+			json_decref(every_stats);
+		}
+	}
+	return stats;
+}
+
 static enum MHD_Result handle_health(lanternd_server *server, struct MHD_Connection *connection,
                                      request_context *context, const site *current)
 {
 	lantern_status status;
-	lantern_engine *engine = engine_for(server, current, &status);
-	json_t *stats = NULL;
-	if (engine)
-		status = lantern_engine_stats(engine, &stats);
-	if (status != LANTERN_OK)
+	json_t *partitions = NULL;
+	json_t *stats = caller_stats(server, current, &context->who, &partitions, &status);
+	if (!stats)
 		return send_json(connection, context, current, 503,
 		                 json_pack("{s:s, s:s}", "status", "unavailable", "detail", "the index cannot be opened"));
-	/* Per-partition figures are left out: they would tell an anonymous
-	 * caller how much it cannot see. */
 	json_t *body = json_pack("{s:s, s:O, s:O, s:s}", "status", "ok", "documents",
 	                         json_object_get(stats, "documents"), "generation",
 	                         json_object_get(stats, "generation"), "version", LANTERN_VERSION);
+	if (partitions)
+		json_object_set_new(body, "partitions", partitions);
 	json_decref(stats);
 	return send_json(connection, context, current, 200, body);
 }
@@ -674,14 +871,23 @@ static enum MHD_Result handle_metrics(lanternd_server *server, struct MHD_Connec
                                       request_context *context, const site *current)
 {
 	lantern_status status;
-	lantern_engine *engine = engine_for(server, current, &status);
-	long long documents = -1;
-	json_t *stats = NULL;
-	if (engine && lantern_engine_stats(engine, &stats) == LANTERN_OK)
-		documents = (long long)json_integer_value(json_object_get(stats, "documents"));
+	json_t *partitions = NULL;
+	json_t *stats = caller_stats(server, current, &context->who, &partitions, &status);
+	long long documents = stats ? (long long)json_integer_value(json_object_get(stats, "documents")) : -1;
 	json_decref(stats);
 	lantern_buffer out = LANTERN_BUFFER_INIT(0);
 	lanternd_metrics_render(&out, documents, LANTERN_VERSION);
+	if (partitions) {
+		lantern_buffer_append_string(&out,
+			"# HELP lantern_partition_documents Documents per index partition (admin only).\n"
+			"# TYPE lantern_partition_documents gauge\n");
+		const char *label;
+		json_t *figures;
+		json_object_foreach(partitions, label, figures)
+			lantern_buffer_printf(&out, "lantern_partition_documents{partition=\"%s\"} %lld\n", label,
+			                      (long long)json_integer_value(json_object_get(figures, "documents")));
+		json_decref(partitions);
+	}
 	enum MHD_Result result = send_buffer(connection, context, current, 200,
 	                                     "text/plain; version=0.0.4; charset=utf-8",
 	                                     out.data ? out.data : "", out.length, NULL);
@@ -801,6 +1007,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 	size_t bad;
 	if (!lantern_utf8_validate(url, strlen(url), &bad))
 		return send_problem(connection, context, current, 400, "the path is not valid UTF-8");
+	char reason[160];
+	unsigned refused = resolve_identity(connection, current, &context->who, reason, sizeof(reason));
+	if (refused)
+		return send_problem(connection, context, current, refused, reason);
 
 	if (strcmp(url, "/api/search") == 0) {
 		context->endpoint = ENDPOINT_SEARCH;
@@ -971,7 +1181,8 @@ void lanternd_server_stop(lanternd_server *server, unsigned grace_seconds)
 	thread_engine *engine = server->engines;
 	while (engine) {
 		thread_engine *next = engine->next;
-		lantern_engine_close(engine->engine);
+		for (size_t i = 0; i < ENGINES_PER_THREAD; i++)
+			lantern_engine_close(engine->entries[i].engine);
 		free(engine);
 		engine = next;
 	}

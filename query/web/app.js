@@ -178,8 +178,40 @@ function renderFacets(distribution, state) {
   $('clear-filters').hidden = !hasFilters(state);
 }
 
+// An intranet portal may hand the page a token in the URL fragment
+// (#access_token=...): fragments never reach servers or their logs. It is
+// kept for this browser tab only and sent as a Bearer token.
+function takeTokenFromFragment() {
+  const match = /(?:^#|&)access_token=([A-Za-z0-9._~+\/=-]{16,256})/.exec(location.hash);
+  if (!match) return;
+  sessionStorage.setItem('lantern-token', match[1]);
+  history.replaceState(null, '', location.pathname + location.search);
+}
+
+function renderAccess(access) {
+  const line = $('access');
+  line.replaceChildren();
+  if (!access) return;
+  const labels = access.labels || [];
+  const sensitive = labels.filter((l) => l !== 'public');
+  if (!sensitive.length) {
+    line.append('Access: public resources only. Law-enforcement users see sensitive (LES) resources when ' +
+      'they open Lantern from their agency portal or sign in through the intranet.');
+  } else {
+    line.append(`Access: ${labels.join(', ')} (as ${access.identity}). `);
+    if (sessionStorage.getItem('lantern-token')) {
+      const out = el('button', { type: 'button', class: 'link', text: 'Forget this access' });
+      out.addEventListener('click', () => { sessionStorage.removeItem('lantern-token'); render(); });
+      line.append(out);
+    }
+  }
+}
+
 async function fetchJson(url) {
-  const response = await fetch(url, { headers: { Accept: 'application/json' } });
+  const headers = { Accept: 'application/json' };
+  const token = sessionStorage.getItem('lantern-token');
+  if (token) headers.Authorization = 'Bearer ' + token;
+  const response = await fetch(url, { headers });
   const body = await response.json().catch(() => ({}));
   if (!response.ok) throw new Error(body.detail || `HTTP ${response.status}`);
   return body;
@@ -199,6 +231,7 @@ async function render() {
   document.title = state.q ? `${state.q} — Lantern` : 'Lantern — resource library search';
   try {
     const response = await fetchJson('/api/search?' + params.toString());
+    renderAccess(response.access);
     renderFacets(response.facetDistribution, state);
     renderHits(response, state);
   } catch (error) {
@@ -256,6 +289,7 @@ function moveSuggestion(step) {
 // ---------------------------------------------------------------- wiring
 
 function start() {
+  takeTokenFromFragment();
   const input = $('q');
   input.addEventListener('input', () => { clearTimeout(suggestTimer); suggestTimer = setTimeout(suggest, 120); });
   input.addEventListener('keydown', (event) => {
