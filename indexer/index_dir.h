@@ -44,7 +44,7 @@ lantern_status index_publish_generation(const char *index_path, const char *gene
 /* Removes every gen-* directory that `current` does not point to. */
 lantern_status index_remove_stale_generations(const char *index_path);
 
-/* rm -rf, refusing anything outside `index_path`. */
+/* rm -rf of a path the indexer created (a generation, the shard scratch area). */
 lantern_status index_remove_tree(const char *path);
 
 #endif

@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------------ partitions */
 
@@ -821,6 +822,43 @@ static lantern_status shards_merge(run *state_run, writer *out, const lantern_sc
 	return status;
 }
 
+/* A --full rebuild keeps what an operator set on the partitions it replaces
+ * (e.g. `les` readable by one group only): mode and group of each partition
+ * directory and its files are copied from the old generation. */
+static void copy_permissions(const char *old_generation, const char *new_generation)
+{
+	DIR *directory = opendir(new_generation);
+	if (!directory)
+		return;
+	struct dirent *entry;
+	while ((entry = readdir(directory)) != NULL) {
+		if (entry->d_name[0] == '.')
+			continue;
+		char old_path[PATH_MAX], new_path[PATH_MAX];
+		struct stat old_info;
+		snprintf(old_path, sizeof(old_path), "%s/%s", old_generation, entry->d_name);
+		snprintf(new_path, sizeof(new_path), "%s/%s", new_generation, entry->d_name);
+		if (stat(old_path, &old_info) != 0 || !S_ISDIR(old_info.st_mode))
+			continue;
+		if (chmod(new_path, old_info.st_mode & 07777) != 0 || chown(new_path, (uid_t)-1, old_info.st_gid) != 0)
+			continue; /* best effort: the operator is told in docs/operations.md */
+		DIR *files = opendir(new_path);
+		struct dirent *file;
+		while (files && (file = readdir(files)) != NULL) {
+			if (file->d_name[0] == '.')
+				continue;
+			char file_path[PATH_MAX * 2];
+			snprintf(file_path, sizeof(file_path), "%s/%s", new_path, file->d_name);
+			mode_t file_mode = (old_info.st_mode & 0666) | S_IRUSR | S_IWUSR;
+			if (chmod(file_path, file_mode) != 0 || chown(file_path, (uid_t)-1, old_info.st_gid) != 0)
+				continue;
+		}
+		if (files)
+			closedir(files);
+	}
+	closedir(directory);
+}
+
 /* ------------------------------------------------------------------ the run */
 
 static void say_waiting(long pid)
@@ -925,6 +963,7 @@ int indexer_run(const indexer_options *options, indexer_report *report, FILE *er
 	char *generation = NULL, *prefix = corpus_prefix_of(options->corpus);
 	bool new_generation = false;
 	char *shard_root = NULL;
+	char *previous_generation = NULL;
 	run state_run;
 	memset(&state_run, 0, sizeof(state_run));
 	writer out;
@@ -1016,7 +1055,7 @@ int indexer_run(const indexer_options *options, indexer_report *report, FILE *er
 		if (status == LANTERN_OK)
 			status = index_current_generation(options->index, &generation);
 		if (status == LANTERN_OK && (options->full || !generation)) {
-			free(generation);
+			previous_generation = generation;
 			generation = NULL;
 			status = index_new_generation(options->index, &generation);
 			new_generation = status == LANTERN_OK;
@@ -1061,6 +1100,8 @@ int indexer_run(const indexer_options *options, indexer_report *report, FILE *er
 		goto cleanup;
 	if (new_generation) {
 		partitions_close(&partitions);
+		if (previous_generation)
+			copy_permissions(previous_generation, generation);
 		status = index_publish_generation(options->index, generation);
 		if (status == LANTERN_OK)
 			status = index_remove_stale_generations(options->index);
@@ -1091,6 +1132,7 @@ cleanup:
 	lantern_metadata_clear(&global);
 	lantern_diagnostics_clear(&config);
 	free(generation);
+	free(previous_generation);
 	free(prefix);
 	report->seconds = progress_now() - started;
 	return exit_code;

@@ -504,7 +504,7 @@ static lantern_status rewrite_synonyms(const lantern_engine *engine, const char 
 		size_t pair_count = 0;
 		const synonym_pair *pairs = NULL;
 		char key[LANTERN_QUERY_MAX_BYTES + 1];
-		for (size_t span = 1; span <= 6 && w + span <= word_count; span++) {
+		for (size_t span = 1; span <= 12 && w + span <= word_count; span++) {
 			const word_span *last = &words[w + span - 1];
 			if (!last->plain)
 				break;
@@ -616,7 +616,10 @@ static lantern_status check_request(const lantern_engine *engine, const lantern_
 				return lantern_error_set(LANTERN_ERROR_INVALID_ARGUMENT,
 				                         "bad %s value (empty, over %d bytes, or not UTF-8)",
 				                         facets[f].name, LANTERN_FILTER_MAX_BYTES);
-			if (known && json_object_size(known) && !json_object_get(known, value)) {
+			char lowered[LANTERN_FILTER_MAX_BYTES + 1];
+			for (size_t i = 0; i <= length; i++)
+				lowered[i] = (char)tolower((unsigned char)value[i]);
+			if (known && json_object_size(known) && !json_object_get(known, lowered)) {
 				char expected[512] = "";
 				size_t used = 0;
 				const char *key, *closest = NULL;
@@ -897,6 +900,23 @@ static json_t *hit_snippet(const lantern_match *match, const lantern_search_requ
 			char *plain = html_unescape(snippet);
 			free(snippet);
 			snippet = plain;
+		} else if (snippet) {
+			/* Xapian escapes < > &; quotes too, so a snippet is as safe in an
+			 * attribute as a summary is. */
+			lantern_buffer quoted = LANTERN_BUFFER_INIT(0);
+			for (const char *p = snippet; *p; p++) {
+				if (*p == '"')
+					lantern_buffer_append_string(&quoted, "&quot;");
+				else if (*p == '\'')
+					lantern_buffer_append_string(&quoted, "&#39;");
+				else
+					lantern_buffer_append_char(&quoted, *p);
+			}
+			free(snippet);
+			snippet = NULL;
+			if (lantern_buffer_detach(&quoted, &snippet) != LANTERN_OK)
+				snippet = NULL;
+			lantern_buffer_dispose(&quoted);
 		}
 	} else if (summary) {
 		lantern_buffer out = LANTERN_BUFFER_INIT(0);

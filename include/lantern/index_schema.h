@@ -52,7 +52,9 @@ extern "C" {
 
 /* ---------------------------------------------------------------- value slots */
 enum lantern_value_slot {
-	/* "id\tsource\taccess\tstamp": what the incremental indexer remembers. */
+	/* What the incremental indexer remembers, tab-separated: id, source,
+	 * access, content hash, context hash, loaded_at_ns, file count, then
+	 * path, size, mtime_ns per input file (indexer/state.c). */
 	LANTERN_SLOT_STATE = 0,
 	LANTERN_SLOT_PUBLISHED = 1,   /* YYYYMMDD, zeros for unknown month/day */
 	LANTERN_SLOT_UPDATED = 2,     /* YYYYMMDD */

@@ -304,7 +304,9 @@ static void classify_files(crawl_walk *walk, const char *relative, size_t folder
 		bool ok = true;
 		if (at_root && (strcmp(name, LANTERN_SCHEMA_FILE) == 0 || strcmp(name, LANTERN_SYNONYMS_FILE) == 0))
 			continue;
-		if (strcmp(name, LANTERN_DEFAULTS_FILE) == 0) {
+		/* _defaults.yml is accepted too: read as a record it would silently
+		 * drop its folder's defaults (an `access: les` among them). */
+		if (strcmp(name, LANTERN_DEFAULTS_FILE) == 0 || strcmp(name, "_defaults.yml") == 0) {
 			crawl->folders[folder].defaults_file = path_join(relative, name);
 			ok = crawl->folders[folder].defaults_file != NULL;
 		} else if (is_yaml_name(name)) {
@@ -318,6 +320,14 @@ static void classify_files(crawl_walk *walk, const char *relative, size_t folder
 					char *full = path_join(crawl->root, record->path);
 					char *transcript = full ? record_transcript(full) : NULL;
 					free(full);
+					/* Only a plain relative name is followed; anything else
+					 * is left for the record's validation to report with
+					 * its line and column. */
+					if (transcript && (transcript[0] == '/' || strstr(transcript, "..") ||
+					                   !transcript[0])) {
+						free(transcript);
+						transcript = NULL;
+					}
 					if (transcript) {
 						record->transcript = path_join(relative, transcript);
 						char **grown = realloc(transcripts, (transcript_count + 1) * sizeof(char *));

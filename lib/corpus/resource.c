@@ -261,6 +261,14 @@ lantern_status lantern_resource_load(lantern_resource *out, const lantern_crawl 
 		if (status != LANTERN_OK)
 			goto cleanup;
 		if (markdown || text) {
+			lantern_front_matter front;
+			lantern_diagnostics ignored = LANTERN_DIAGNOSTICS_INIT;
+			if (lantern_front_matter_split(content, content_length, source->path, &front, &ignored) == LANTERN_OK &&
+			    front.present)
+				lantern_diagnostics_add(&out->diagnostics, LANTERN_SEVERITY_WARNING, source->path, 1, 1,
+				                        "front matter ignored: the sidecar %s holds this resource's metadata",
+				                        source->sidecar);
+			lantern_diagnostics_clear(&ignored);
 			status = extract_document(out, source->path, content, content_length, markdown,
 			                          false, schema, &extracted);
 		} else {

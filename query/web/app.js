@@ -237,6 +237,10 @@ async function render() {
   } catch (error) {
     $('hits').replaceChildren();
     $('pages').replaceChildren();
+    $('suggestion').hidden = true;
+    // Still list the chosen filters, so one the server rejects (a value
+    // dropped from the vocabulary, in an old link) can be unticked.
+    if (hasFilters(state)) renderFacets({}, state);
     $('status').textContent = 'The search failed: ' + error.message;
   }
 }
@@ -244,6 +248,10 @@ async function render() {
 // ---------------------------------------------------------------- suggestions
 
 function closeSuggestions() {
+  // Also drop a pending keystroke's request and any answer in flight, or
+  // it reopens the listbox over the results after a quick Enter.
+  clearTimeout(suggestTimer);
+  suggestRequest++;
   $('suggestions').hidden = true;
   $('suggestions').replaceChildren();
   $('q').setAttribute('aria-expanded', 'false');
