@@ -24,6 +24,7 @@
 
 #include "lantern/corpus.h"
 #include "lantern/engine.h"
+#include "lantern/extract.h"
 #include "lantern/index_schema.h"
 #include "lantern/synonyms.h"
 #include "common/error.h"
@@ -951,6 +952,7 @@ int indexer_run(const indexer_options *options, indexer_report *report, FILE *er
 	lantern_crawl crawl;
 	memset(&crawl, 0, sizeof(crawl));
 	lantern_schema *schema = NULL;
+	lantern_plugin_set *plugins = NULL;
 	lantern_synonyms synonyms = { NULL, 0, 0 };
 	lantern_metadata global = LANTERN_METADATA_INIT;
 	lantern_diagnostics config = LANTERN_DIAGNOSTICS_INIT;
@@ -1016,7 +1018,19 @@ int indexer_run(const indexer_options *options, indexer_report *report, FILE *er
 		print_config_diagnostics(errors, &config);
 
 	/* The walk. */
-	status = lantern_crawl_run(&crawl, options->corpus);
+	lantern_diagnostics plugin_problems = LANTERN_DIAGNOSTICS_INIT;
+	status = lantern_plugins_load(&plugins, options->plugin_dir, &plugin_problems);
+	if (!options->quiet)
+		print_config_diagnostics(errors, &plugin_problems);
+	lantern_diagnostics_clear(&plugin_problems);
+	if (status != LANTERN_OK) {
+		fprintf(errors, "lantern-index: plugins: %s\n", lantern_error_detail());
+		exit_code = INDEXER_EXIT_CONFIGURATION;
+		goto cleanup;
+	}
+	lantern_extract_limits limits = LANTERN_EXTRACT_LIMITS_INIT;
+	limits.helper = options->extract_helper;
+	status = lantern_crawl_run_with(&crawl, options->corpus, plugins, &limits);
 	if (status != LANTERN_OK) {
 		fprintf(errors, "lantern-index: %s: %s\n", options->corpus, lantern_error_detail());
 		exit_code = INDEXER_EXIT_CONFIGURATION;
@@ -1127,6 +1141,7 @@ cleanup:
 	writer_dispose(&out);
 	state_table_dispose(&state);
 	lantern_crawl_clear(&crawl);
+	lantern_plugins_free(plugins);
 	lantern_schema_free(schema);
 	lantern_synonyms_clear(&synonyms);
 	lantern_metadata_clear(&global);

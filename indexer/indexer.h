@@ -23,6 +23,8 @@ typedef struct indexer_options {
 	const char *index;          /* index directory */
 	const char *defaults_file;  /* --defaults, or NULL */
 	const char *schema_file;    /* --schema, or NULL for CORPUS/schema.yaml */
+	const char *plugin_dir;     /* extractor plugins (NULL: built-ins only) */
+	const char *extract_helper; /* lantern-extract */
 	bool full;
 	bool check;
 	bool wait;                  /* false with --no-wait */

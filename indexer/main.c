@@ -5,6 +5,7 @@
  * summary) and stderr (diagnostics, progress, errors).
  */
 #include "indexer.h"
+#include "lantern/extract.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -14,6 +15,12 @@
 
 #ifndef LANTERN_DEFAULT_INDEX
 #define LANTERN_DEFAULT_INDEX "build/index"
+#endif
+#ifndef LANTERN_DEFAULT_PLUGIN_DIR
+#define LANTERN_DEFAULT_PLUGIN_DIR "build/plugins"
+#endif
+#ifndef LANTERN_DEFAULT_EXTRACT_HELPER
+#define LANTERN_DEFAULT_EXTRACT_HELPER "build/plugins/lantern-extract"
 #endif
 #ifndef LANTERN_VERSION
 #define LANTERN_VERSION "0"
@@ -36,6 +43,9 @@ static void usage(FILE *out)
 	        "  --check          validate every resource and report problems; touch no index\n"
 	        "  --defaults FILE  YAML metadata applied to every resource (lowest priority)\n"
 	        "  --schema FILE    vocabularies (default: CORPUS_DIR/schema.yaml)\n"
+	        "  --plugins DIR    extractor plugins (default: $LANTERN_PLUGIN_DIR, else\n"
+	        "                   %s)\n"
+	        "  --list-plugins   list the extractors and the formats they read\n"
 	        "  --no-wait        fail at once if another lantern-index holds the index\n"
 	        "  --jobs N         worker threads (default: the number of cores)\n"
 	        "  --quiet          no progress bar, no warnings (errors and summary only)\n"
@@ -52,7 +62,34 @@ static void usage(FILE *out)
 	        "\n"
 	        "Problems are printed as FILE:LINE:COLUMN: error: MESSAGE.\n"
 	        "See lantern-index(1) and docs/curator-guide.md.\n",
-	        LANTERN_DEFAULT_INDEX);
+	        LANTERN_DEFAULT_INDEX, LANTERN_DEFAULT_PLUGIN_DIR);
+}
+
+static int print_plugins(const char *directory)
+{
+	lantern_plugin_set *set = NULL;
+	lantern_diagnostics problems = LANTERN_DIAGNOSTICS_INIT;
+	if (lantern_plugins_load(&set, directory, &problems) != LANTERN_OK) {
+		fprintf(stderr, "lantern-index: %s\n", lantern_error_detail());
+		return INDEXER_EXIT_CONFIGURATION;
+	}
+	for (size_t i = 0; i < problems.count; i++) {
+		char *line = lantern_diagnostic_format(&problems.items[i]);
+		if (line)
+			fprintf(stderr, "%s\n", line);
+		free(line);
+	}
+	lantern_diagnostics_clear(&problems);
+	printf("plugins from %s:\n", directory);
+	for (size_t i = 0; i < lantern_plugins_count(set); i++) {
+		const lantern_plugin *plugin = lantern_plugins_get(set, i);
+		printf("  %-11s %-9s", plugin->name, plugin->untrusted ? "isolated" : "built-in");
+		for (const char *const *extension = plugin->extensions; *extension; extension++)
+			printf(" .%s", *extension);
+		printf("  %s\n", plugin->description ? plugin->description : "");
+	}
+	lantern_plugins_free(set);
+	return INDEXER_EXIT_OK;
 }
 
 static bool parse_count(const char *text, unsigned *out)
@@ -68,13 +105,16 @@ static bool parse_count(const char *text, unsigned *out)
 int main(int argc, char **argv)
 {
 	enum { OPT_INDEX = 256, OPT_FULL, OPT_CHECK, OPT_DEFAULTS, OPT_SCHEMA, OPT_NO_WAIT,
-	       OPT_JOBS, OPT_QUIET, OPT_HELP, OPT_VERSION, OPT_NO_SYNC, OPT_COMMIT_EVERY };
+	       OPT_JOBS, OPT_QUIET, OPT_HELP, OPT_VERSION, OPT_NO_SYNC, OPT_COMMIT_EVERY, OPT_PLUGINS,
+	       OPT_LIST_PLUGINS };
 	static const struct option long_options[] = {
 		{ "index", required_argument, NULL, OPT_INDEX },
 		{ "full", no_argument, NULL, OPT_FULL },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "defaults", required_argument, NULL, OPT_DEFAULTS },
 		{ "schema", required_argument, NULL, OPT_SCHEMA },
+		{ "plugins", required_argument, NULL, OPT_PLUGINS },
+		{ "list-plugins", no_argument, NULL, OPT_LIST_PLUGINS },
 		{ "no-wait", no_argument, NULL, OPT_NO_WAIT },
 		{ "jobs", required_argument, NULL, OPT_JOBS },
 		{ "quiet", no_argument, NULL, OPT_QUIET },
@@ -91,6 +131,13 @@ int main(int argc, char **argv)
 	options.commit_every = 1000;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	options.jobs = cores > 0 ? (unsigned)cores : 1;
+	bool list_plugins = false;
+	options.plugin_dir = getenv("LANTERN_PLUGIN_DIR");
+	if (!options.plugin_dir || !options.plugin_dir[0])
+		options.plugin_dir = LANTERN_DEFAULT_PLUGIN_DIR;
+	options.extract_helper = getenv("LANTERN_EXTRACT_HELPER");
+	if (!options.extract_helper || !options.extract_helper[0])
+		options.extract_helper = LANTERN_DEFAULT_EXTRACT_HELPER;
 	options.index = getenv("LANTERN_INDEX");
 	if (!options.index || !options.index[0])
 		options.index = LANTERN_DEFAULT_INDEX;
@@ -104,6 +151,8 @@ int main(int argc, char **argv)
 		case OPT_CHECK: options.check = true; break;
 		case OPT_DEFAULTS: options.defaults_file = optarg; break;
 		case OPT_SCHEMA: options.schema_file = optarg; break;
+		case OPT_PLUGINS: options.plugin_dir = optarg; break;
+		case OPT_LIST_PLUGINS: list_plugins = true; break;
 		case OPT_NO_WAIT: options.wait = false; break;
 		case OPT_QUIET: options.quiet = true; break;
 		case OPT_NO_SYNC: options.no_sync = true; break;
@@ -138,6 +187,8 @@ int main(int argc, char **argv)
 		return INDEXER_EXIT_USAGE;
 	}
 	options.corpus = optind < argc ? argv[optind] : "corpus";
+	if (list_plugins)
+		return print_plugins(options.plugin_dir);
 	if (options.full && options.check) {
 		fprintf(stderr, "lantern-index: --full and --check exclude each other\n");
 		return INDEXER_EXIT_USAGE;

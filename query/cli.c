@@ -141,7 +141,12 @@ static void print_text(json_t *response, const palette *colors, bool show_facets
 		       colors->reset, string_of(hit, "type"));
 		print_metadata_line(hit, colors);
 		const char *where = string_of(hit, "url");
-		printf("   %s%s%s\n", colors->dim, where[0] ? where : string_of(hit, "path"), colors->reset);
+		printf("   %s%s", colors->dim, where[0] ? where : string_of(hit, "path"));
+		json_int_t page = json_integer_value(json_object_get(hit, "page"));
+		if (page)
+			printf(" (page %lld of %lld)", (long long)page,
+			       (long long)json_integer_value(json_object_get(hit, "pages")));
+		printf("%s\n", colors->reset);
 		const char *snippet = json_string_value(json_object_get(hit, "snippet"));
 		if (snippet && snippet[0]) {
 			char *shown = lantern_highlight_text(snippet, colors->match, colors->reset);

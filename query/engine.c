@@ -441,7 +441,7 @@ static lantern_status rewrite_synonyms(const lantern_engine *engine, const char 
 {
 	*out = NULL;
 	lantern_buffer result = LANTERN_BUFFER_INIT(16 * LANTERN_QUERY_MAX_BYTES);
-	word_span words[LANTERN_QUERY_MAX_BYTES / 2 + 1];
+	word_span words[LANTERN_QUERY_MAX_BYTES + 1]; /* each word takes at least one byte */
 	size_t word_count = 0, length = strlen(text);
 	for (size_t i = 0; i < length;) {
 		if (isspace((unsigned char)text[i]) || text[i] == '(' || text[i] == ')') {
@@ -933,6 +933,61 @@ static json_t *hit_snippet(const lantern_match *match, const lantern_search_requ
 	return result;
 }
 
+/* The page a snippet comes from: its text located in the body, the offset
+ * looked up in the page starts stored with the document. 0 when the
+ * document has no pages or the passage cannot be placed. */
+static json_int_t snippet_page(const char *snippet, const char *body, json_t *pages)
+{
+	if (!snippet || !body || !json_is_array(pages) || json_array_size(pages) == 0)
+		return 0;
+	/* Plain text of the snippet: no markers, entities decoded. */
+	char *plain = html_unescape(snippet);
+	if (!plain)
+		return 0;
+	size_t used = 0;
+	for (const char *p = plain; *p; p++) {
+		if (*p == '<') {
+			const char *close = strchr(p, '>');
+			if (close) {
+				p = close;
+				continue;
+			}
+		}
+		if (*p == '\x01' || *p == '\x02')
+			continue;
+		plain[used++] = *p;
+	}
+	plain[used] = '\0';
+	/* The longest run between ellipses is the passage itself. */
+	const char *best = NULL;
+	size_t best_length = 0;
+	for (char *part = plain; part && *part;) {
+		char *ellipsis = strstr(part, "\xe2\x80\xa6");
+		size_t length = ellipsis ? (size_t)(ellipsis - part) : strlen(part);
+		if (length > best_length) {
+			best = part;
+			best_length = length;
+		}
+		part = ellipsis ? ellipsis + 3 : NULL;
+	}
+	json_int_t page = 0;
+	if (best && best_length >= 8) {
+		char needle[161];
+		size_t take = lantern_utf8_truncate(best, best_length, 160);
+		memcpy(needle, best, take);
+		needle[take] = '\0';
+		const char *found = strstr(body, needle);
+		if (found) {
+			size_t offset = (size_t)(found - body), count = json_array_size(pages);
+			for (size_t i = 0; i < count; i++)
+				if ((size_t)json_integer_value(json_array_get(pages, i)) <= offset)
+					page = (json_int_t)i + 1;
+		}
+	}
+	free(plain);
+	return page;
+}
+
 static lantern_status collect_hits(const lantern_match *match, const lantern_search_request *request,
                                    json_t *hits)
 {
@@ -954,8 +1009,14 @@ static lantern_status collect_hits(const lantern_match *match, const lantern_sea
 		}
 		const char *body = json_string_value(json_object_get(stored, "body"));
 		const char *summary = json_string_value(json_object_get(stored, "summary"));
-		json_object_set_new(hit, "snippet", request->titles_only ? json_null()
-		                                    : hit_snippet(match, request, body, summary));
+		json_t *snippet = request->titles_only ? json_null() : hit_snippet(match, request, body, summary);
+		json_object_set_new(hit, "snippet", snippet);
+		json_t *pages = json_object_get(stored, "pages");
+		if (json_is_array(pages)) {
+			json_object_set_new(hit, "pages", json_integer((json_int_t)json_array_size(pages)));
+			json_int_t page = snippet_page(json_string_value(snippet), body, pages);
+			json_object_set_new(hit, "page", page ? json_integer(page) : json_null());
+		}
 		json_object_set_new(hit, "score", json_real(lantern_match_weight(match, i)));
 		json_decref(stored);
 		json_array_append_new(hits, hit);
@@ -1233,8 +1294,10 @@ static lantern_status run_search(lantern_engine *engine, const lantern_search_re
 
 	/* "Did you mean": only a correction that finds something. */
 	json_t *suggestion = json_null();
+	/* A correction can be longer than the query; one over the query limit
+	 * would overflow the synonym rewrite's buffers (and could not be searched). */
 	if (status == LANTERN_OK && plan.corrected && plan.corrected[0] && request->query &&
-	    strcmp(plan.corrected, request->query) != 0 &&
+	    strlen(plan.corrected) <= LANTERN_QUERY_MAX_BYTES && strcmp(plan.corrected, request->query) != 0 &&
 	    corrects_only_unknown_words(engine, request->query, plan.corrected)) {
 		lantern_search_request corrected_request = *request;
 		corrected_request.query = plan.corrected;

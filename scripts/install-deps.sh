@@ -11,6 +11,8 @@ packages=(
   cmake make gcc g++ pkg-config
   # liblantern, the query engine, lanternd
   libxapian-dev libstemmer-dev libyaml-dev libmd4c-dev libjansson-dev libmicrohttpd-dev nettle-dev
+  # extractor plugins: PDF (poppler), HTML and Office XML (libxml2, libzip), legacy .doc
+  libxml2-dev libzip-dev poppler-utils antiword
   # tests and their inspection tools: xapian-delve, a real HTTP client, a real
   # browser for the search page, nginx for the reverse-proxy test
   libcmocka-dev xapian-tools python3 python3-yaml curl chromium nginx-light

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include "lantern/diagnostics.h"
 #include "lantern/engine.h"
+#include "lantern/extract.h"
 #include "lantern/metadata.h"
 #include "lantern/schema.h"
 #include "lantern/status.h"
@@ -42,7 +43,8 @@ typedef enum lantern_source_kind {
 	LANTERN_SOURCE_MARKDOWN, /* .md/.markdown, front matter optional */
 	LANTERN_SOURCE_TEXT,     /* .txt/.text, front matter optional */
 	LANTERN_SOURCE_SIDECAR,  /* any file with NAME.EXT.yaml beside it */
-	LANTERN_SOURCE_RECORD    /* a pure YAML record */
+	LANTERN_SOURCE_RECORD,   /* a pure YAML record */
+	LANTERN_SOURCE_DOCUMENT  /* a file an extractor plugin reads, without a sidecar */
 } lantern_source_kind;
 
 typedef struct lantern_source {
@@ -75,12 +77,23 @@ typedef struct lantern_crawl {
 	 * so nothing indexed under these prefixes is deleted. */
 	char **unreadable;
 	size_t unreadable_count;
+	/* Extractors for formats beyond Markdown and text (borrowed; NULL: none)
+	 * and the limits they run under. */
+	const lantern_plugin_set *plugins;
+	lantern_extract_limits limits;
 } lantern_crawl;
 
 /* Walks `root`. Never follows a symlink out of the root, survives loops,
  * FIFOs, devices and unreadable entries (each reported in `skipped`).
  * Fails only when the root itself cannot be read. */
 lantern_status lantern_crawl_run(lantern_crawl *out, const char *root);
+
+/* The same, knowing the extractor plugins: files of a format a plugin reads
+ * are resources even without a sidecar, and loading extracts their text.
+ * `plugins` is borrowed and must outlive the crawl. */
+lantern_status lantern_crawl_run_with(lantern_crawl *out, const char *root,
+                                      const lantern_plugin_set *plugins,
+                                      const lantern_extract_limits *limits);
 
 /* Loads every folder's _defaults.yaml and resolves the chains. `global` (may
  * be NULL) is the lowest-priority defaults (the --defaults file); `seed` is
@@ -107,9 +120,11 @@ typedef struct lantern_resource {
 	lantern_metadata metadata;   /* validated, defaults applied, id and title filled */
 	char *body;                  /* extracted text ("" when metadata only) */
 	size_t body_length;
-	const char *format;          /* "markdown", "text", "yaml", or the extension */
+	const char *format;          /* "markdown", "text", "yaml", or the plugin's name / extension */
+	size_t *page_starts;         /* body offsets where pages start (PDF); NULL when no pages */
+	size_t page_count;
 	bool metadata_only;          /* a sidecar for a format with no extractor */
-	lantern_input_file inputs[3];/* primary, sidecar, transcript */
+	lantern_input_file inputs[3]; /* primary, sidecar, transcript */
 	size_t input_count;
 	uint64_t content_hash;       /* over every input's bytes and the folder context */
 	int64_t loaded_at_ns;        /* wall clock when the inputs were stat'ed */

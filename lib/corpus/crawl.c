@@ -358,6 +358,8 @@ static void classify_files(crawl_walk *walk, const char *relative, size_t folder
 				ok = add_source(walk, relative, name, NULL, LANTERN_SOURCE_MARKDOWN, folder);
 			else if (ends_with(name, ".txt") || ends_with(name, ".text"))
 				ok = add_source(walk, relative, name, NULL, LANTERN_SOURCE_TEXT, folder);
+			else if (lantern_plugins_for_path(crawl->plugins, name))
+				ok = add_source(walk, relative, name, NULL, LANTERN_SOURCE_DOCUMENT, folder);
 			else
 				ok = add_source(walk, relative, name, NULL, LANTERN_SOURCE_SIDECAR, folder);
 		}
@@ -562,7 +564,17 @@ static lantern_status drop_transcripts(lantern_crawl *crawl)
 
 lantern_status lantern_crawl_run(lantern_crawl *out, const char *root)
 {
+	return lantern_crawl_run_with(out, root, NULL, NULL);
+}
+
+lantern_status lantern_crawl_run_with(lantern_crawl *out, const char *root,
+                                      const lantern_plugin_set *plugins,
+                                      const lantern_extract_limits *limits)
+{
 	memset(out, 0, sizeof(*out));
+	lantern_extract_limits defaults = LANTERN_EXTRACT_LIMITS_INIT;
+	out->plugins = plugins;
+	out->limits = limits ? *limits : defaults;
 	crawl_walk walk;
 	memset(&walk, 0, sizeof(walk));
 	walk.crawl = out;

@@ -144,6 +144,30 @@ static lantern_status read_input(lantern_resource *resource, const lantern_crawl
 	return LANTERN_OK;
 }
 
+/* Extracts `relative` with its plugin (in an isolated child for untrusted
+ * formats). The file's bytes are hashed like any other input. */
+static lantern_status extract_with_plugin(lantern_resource *resource, const lantern_crawl *crawl,
+                                          const char *relative, const lantern_plugin *plugin,
+                                          lantern_document_text *text)
+{
+	char *bytes = NULL;
+	size_t length = 0;
+	lantern_status status = read_input(resource, crawl, relative, LANTERN_FILE_MAX, false, &bytes, &length);
+	free(bytes);
+	if (status != LANTERN_OK)
+		return status;
+	char *full = join_path(crawl->root, relative);
+	if (!full)
+		return lantern_error_set(LANTERN_ERROR_NO_MEMORY, "path");
+	char reason[512];
+	status = lantern_extract_file(crawl->plugins, plugin, full, &crawl->limits, text, reason, sizeof(reason));
+	free(full);
+	if (status != LANTERN_OK)
+		lantern_diagnostics_add(&resource->diagnostics, LANTERN_SEVERITY_ERROR, relative, 0, 0,
+		                        "cannot extract text (%s): %s", plugin->name, reason);
+	return status;
+}
+
 static bool has_extension(const char *path, const char *extension)
 {
 	const char *dot = strrchr(path, '.');
@@ -204,6 +228,8 @@ lantern_status lantern_resource_load(lantern_resource *out, const lantern_crawl 
 	const lantern_folder *folder = &crawl->folders[source->folder];
 	lantern_status status = LANTERN_OK;
 	lantern_extracted extracted = { NULL, 0, NULL };
+	lantern_document_text document;
+	memset(&document, 0, sizeof(document));
 	lantern_buffer body = LANTERN_BUFFER_INIT(LANTERN_TEXT_MAX);
 	char *content = NULL, *metadata_text = NULL;
 	size_t content_length = 0, metadata_length = 0;
@@ -255,7 +281,14 @@ lantern_status lantern_resource_load(lantern_resource *out, const lantern_crawl 
 			goto cleanup;
 		bool markdown = has_extension(source->path, "md") || has_extension(source->path, "markdown");
 		bool text = has_extension(source->path, "txt") || has_extension(source->path, "text");
-		out->format = markdown ? "markdown" : text ? "text" : extension_of(source->path);
+		const lantern_plugin *plugin = markdown || text ? NULL : lantern_plugins_for_path(crawl->plugins, source->path);
+		out->format = markdown ? "markdown" : text ? "text" : plugin ? plugin->name : extension_of(source->path);
+		if (plugin) {
+			status = extract_with_plugin(out, crawl, source->path, plugin, &document);
+			if (status != LANTERN_OK)
+				goto cleanup;
+			break;
+		}
 		status = read_input(out, crawl, source->path, LANTERN_FILE_MAX, markdown || text,
 		                    &content, &content_length);
 		if (status != LANTERN_OK)
@@ -295,7 +328,13 @@ lantern_status lantern_resource_load(lantern_resource *out, const lantern_crawl 
 		const char *description = lantern_metadata_get(&out->metadata, LANTERN_FIELD_DESCRIPTION);
 		if (description)
 			status = lantern_buffer_append_string(&body, description);
-		if (status == LANTERN_OK && source->transcript) {
+		const lantern_plugin *transcript_plugin =
+			source->transcript && !has_extension(source->transcript, "md") &&
+			!has_extension(source->transcript, "txt") && !has_extension(source->transcript, "text")
+				? lantern_plugins_for_path(crawl->plugins, source->transcript) : NULL;
+		if (status == LANTERN_OK && transcript_plugin) {
+			status = extract_with_plugin(out, crawl, source->transcript, transcript_plugin, &document);
+		} else if (status == LANTERN_OK && source->transcript) {
 			status = read_input(out, crawl, source->transcript, LANTERN_FILE_MAX, true,
 			                    &content, &content_length);
 			if (status == LANTERN_OK)
@@ -303,6 +342,20 @@ lantern_status lantern_resource_load(lantern_resource *out, const lantern_crawl 
 				                          has_extension(source->transcript, "md"), false, schema,
 				                          &extracted);
 		}
+		break;
+	}
+	case LANTERN_SOURCE_DOCUMENT: {
+		const lantern_plugin *plugin = lantern_plugins_for_path(crawl->plugins, source->path);
+		if (!plugin) {
+			lantern_diagnostics_add(&out->diagnostics, LANTERN_SEVERITY_ERROR, source->path, 0, 0,
+			                        "no extractor for this format");
+			status = lantern_error_set(LANTERN_ERROR_UNSUPPORTED, "%s: no extractor", source->path);
+			goto cleanup;
+		}
+		out->format = plugin->name;
+		status = extract_with_plugin(out, crawl, source->path, plugin, &document);
+		if (status != LANTERN_OK)
+			goto cleanup;
 		break;
 	}
 	}
@@ -313,6 +366,26 @@ lantern_status lantern_resource_load(lantern_resource *out, const lantern_crawl 
 	if (status != LANTERN_OK)
 		goto cleanup;
 
+	if (document.text) {
+		if (body.length && document.length)
+			status = lantern_buffer_append_string(&body, "\n\n");
+		size_t page_base = body.length;
+		if (status == LANTERN_OK)
+			status = lantern_buffer_append(&body, document.text, document.length);
+		if (status == LANTERN_OK && document.page_count) {
+			for (size_t i = 0; i < document.page_count; i++)
+				document.page_starts[i] += page_base;
+			out->page_starts = document.page_starts;
+			out->page_count = document.page_count;
+			document.page_starts = NULL;
+			document.page_count = 0;
+		}
+		if (status != LANTERN_OK) {
+			lantern_diagnostics_add(&out->diagnostics, LANTERN_SEVERITY_ERROR, source->path, 0, 0,
+			                        "text too large: %s", lantern_error_detail());
+			goto cleanup;
+		}
+	}
 	if (extracted.text) {
 		if (body.length)
 			status = lantern_buffer_append_string(&body, "\n\n");
@@ -336,10 +409,30 @@ lantern_status lantern_resource_load(lantern_resource *out, const lantern_crawl 
 		            : lantern_error_set(LANTERN_ERROR_NO_MEMORY, "id");
 		free(id);
 	}
+	/* Precedence: sidecar or front matter, folder defaults (above), then what
+	 * the file itself says (embedded title, first heading), then its name. */
 	if (status == LANTERN_OK && !lantern_metadata_get(&out->metadata, LANTERN_FIELD_TITLE) &&
-	    extracted.first_heading && source->kind != LANTERN_SOURCE_RECORD)
-		status = lantern_metadata_set(&out->metadata, LANTERN_FIELD_TITLE, extracted.first_heading,
-		                              source->path);
+	    source->kind != LANTERN_SOURCE_RECORD) {
+		const char *title = document.title && document.title[0] ? document.title
+		                  : document.first_heading ? document.first_heading
+		                  : extracted.first_heading;
+		char *from_name = NULL;
+		if (!title && (source->kind == LANTERN_SOURCE_DOCUMENT || source->kind == LANTERN_SOURCE_SIDECAR)) {
+			const char *slash = strrchr(source->path, '/');
+			from_name = lantern_id_from_path(slash ? slash + 1 : source->path);
+			for (char *p = from_name; p && *p; p++)
+				if (*p == '-' || *p == '_')
+					*p = ' ';
+			title = from_name;
+		}
+		if (title)
+			status = lantern_metadata_set(&out->metadata, LANTERN_FIELD_TITLE, title, source->path);
+		free(from_name);
+	}
+	char sortable[9];
+	if (status == LANTERN_OK && !lantern_metadata_get(&out->metadata, LANTERN_FIELD_PUBLISHED) &&
+	    document.created && lantern_date_parse(document.created, sortable))
+		status = lantern_metadata_set(&out->metadata, LANTERN_FIELD_PUBLISHED, document.created, source->path);
 	if (status == LANTERN_OK && !lantern_metadata_get(&out->metadata, LANTERN_FIELD_ACCESS))
 		status = lantern_metadata_set(&out->metadata, LANTERN_FIELD_ACCESS, "public", "");
 	if (status != LANTERN_OK)
@@ -355,6 +448,7 @@ cleanup:
 	free(content);
 	free(metadata_text);
 	lantern_extracted_clear(&extracted);
+	lantern_document_text_clear(&document);
 	lantern_buffer_dispose(&body);
 	if (status == LANTERN_OK && out->diagnostics.error_count)
 		status = lantern_error_set(LANTERN_ERROR_PARSE, "%s: %zu error(s)", source->path,
@@ -368,6 +462,7 @@ void lantern_resource_clear(lantern_resource *resource)
 		return;
 	lantern_metadata_clear(&resource->metadata);
 	free(resource->body);
+	free(resource->page_starts);
 	for (size_t i = 0; i < resource->input_count; i++)
 		free(resource->inputs[i].path);
 	lantern_diagnostics_clear(&resource->diagnostics);
@@ -496,6 +591,12 @@ static char *document_data(const lantern_resource *resource, const char *path)
 	json_object_set_new(data, "format", json_string(resource->format));
 	json_object_set_new(data, "metadata", metadata_json(metadata));
 	json_object_set_new(data, "body", json_stringn(resource->body ? resource->body : "", body_length));
+	if (resource->page_count) {
+		json_t *pages = json_array();
+		for (size_t i = 0; pages && i < resource->page_count; i++)
+			json_array_append_new(pages, json_integer((json_int_t)resource->page_starts[i]));
+		json_object_set_new(data, "pages", pages);
+	}
 	char *text = json_dumps(data, JSON_COMPACT);
 	json_decref(data);
 	return text;

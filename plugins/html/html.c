@@ -1,0 +1,602 @@
+/*
+ * html.c - the HTML extractor plugin (*.html, *.htm, *.xhtml).
+ *
+ * libxml2's HTML parser builds the tree (recovering from broken markup,
+ * never touching the network, decoding entities, honouring the page's
+ * declared charset); an iterative walk turns it into text:
+ *   - <title> becomes the "title" metadata, <meta name="author"> the author,
+ *     published / modified meta dates "created" / "modified" (YYYY-MM-DD);
+ *   - h1..h6 become headings, block elements (p, div, li, tr, br, ...)
+ *     paragraph breaks, whitespace collapses except inside <pre>;
+ *   - script, style, noscript, template, nav, header, footer, aside, form,
+ *     svg, iframe (and anything role="navigation", aria-hidden="true" or
+ *     hidden) are dropped, as are comments and attributes (href="javascript:").
+ * libxml2 stops at 256 levels of nesting (we never pass HTML_PARSE_HUGE); a
+ * page that hits that limit fails with a reason instead of being cut short
+ * silently. The walk itself uses no recursion.
+ */
+#include "lantern/plugin.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+
+#define HTML_MAX_BYTES ((size_t)64 << 20) /* bigger files are refused */
+#define PARAGRAPH_FLUSH (1u << 20)         /* long paragraphs go out in pieces */
+#define HEADING_MAX 4096                   /* bytes kept of one heading */
+#define METADATA_MAX 1000                  /* bytes kept of one metadata value */
+
+/* ------------------------------------------------------------------ strings */
+
+typedef struct text_buffer {
+	char *data;
+	size_t length, capacity;
+	bool failed; /* an allocation failed */
+} text_buffer;
+
+static void buffer_add(text_buffer *buffer, const char *bytes, size_t count)
+{
+	if (buffer->failed || count == 0)
+		return;
+	if (buffer->length + count + 1 > buffer->capacity) {
+		size_t capacity = buffer->capacity ? buffer->capacity : 256;
+		while (capacity < buffer->length + count + 1)
+			capacity *= 2;
+		char *grown = realloc(buffer->data, capacity);
+		if (!grown) {
+			buffer->failed = true;
+			return;
+		}
+		buffer->data = grown;
+		buffer->capacity = capacity;
+	}
+	memcpy(buffer->data + buffer->length, bytes, count);
+	buffer->length += count;
+	buffer->data[buffer->length] = '\0';
+}
+
+static void buffer_free(text_buffer *buffer)
+{
+	free(buffer->data);
+	memset(buffer, 0, sizeof(*buffer));
+}
+
+static bool is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* Length of `text` cut to at most `limit` bytes without splitting a UTF-8
+ * sequence. */
+static size_t utf8_cut(const char *text, size_t length, size_t limit)
+{
+	if (length <= limit)
+		return length;
+	while (limit > 0 && ((unsigned char)text[limit] & 0xC0) == 0x80)
+		limit--;
+	return limit;
+}
+
+/* Collapses whitespace runs to one space and trims; the result is malloc'd
+ * and at most `limit` bytes (NULL when empty or out of memory). */
+static char *collapse(const char *text, size_t limit)
+{
+	if (!text)
+		return NULL;
+	text_buffer out = { 0 };
+	bool space = false;
+	for (const char *p = text; *p; p++) {
+		if (is_space((unsigned char)*p)) {
+			space = out.length > 0;
+			continue;
+		}
+		if (space)
+			buffer_add(&out, " ", 1);
+		space = false;
+		buffer_add(&out, p, 1);
+	}
+	if (out.failed || out.length == 0) {
+		buffer_free(&out);
+		return NULL;
+	}
+	out.data[utf8_cut(out.data, out.length, limit)] = '\0';
+	return out.data;
+}
+
+/* "2023-04-05T10:00:00Z", "2023/04/05", "20230405" -> "2023-04-05". */
+static bool normalize_date(const char *text, char out[11])
+{
+	if (!text)
+		return false;
+	while (is_space((unsigned char)*text))
+		text++;
+	int digits = 0;
+	while (text[digits] >= '0' && text[digits] <= '9')
+		digits++;
+	int year, month, day;
+	if (digits == 8) {
+		year = (text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0');
+		month = (text[4] - '0') * 10 + (text[5] - '0');
+		day = (text[6] - '0') * 10 + (text[7] - '0');
+	} else if (digits == 4) {
+		char separator = text[4];
+		if (separator != '-' && separator != '/' && separator != '.')
+			return false;
+		const char *p = text + 5;
+		if (!(p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9' && p[2] == separator &&
+		      p[3] >= '0' && p[3] <= '9' && p[4] >= '0' && p[4] <= '9') ||
+		    (p[5] >= '0' && p[5] <= '9'))
+			return false;
+		year = (text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0');
+		month = (p[0] - '0') * 10 + (p[1] - '0');
+		day = (p[3] - '0') * 10 + (p[4] - '0');
+	} else {
+		return false;
+	}
+	if (year < 1000 || month < 1 || month > 12 || day < 1 || day > 31)
+		return false;
+	snprintf(out, 11, "%04d-%02d-%02d", year, month, day);
+	return true;
+}
+
+/* ------------------------------------------------------------------ the walk */
+
+enum { META_TITLE, META_AUTHOR, META_CREATED, META_MODIFIED, META_COUNT };
+static const char *const meta_keys[META_COUNT] = { "title", "author", "created", "modified" };
+
+typedef struct walker {
+	const lantern_extract_sink *sink;
+	lantern_extract_output *out;
+	int stop;                  /* a sink call asked to stop */
+	text_buffer paragraph;     /* the paragraph being gathered */
+	bool paragraph_space;      /* a space is due before the next word */
+	bool paragraph_started;    /* part of this paragraph was already sent */
+	bool emitted;              /* some text or heading went out */
+	bool after_heading;        /* the last thing sent was a heading */
+	xmlNodePtr heading_node;   /* the h1..h6 being gathered, or NULL */
+	int heading_level;
+	text_buffer heading;
+	bool heading_space;
+	int pre_depth;
+	bool sent[META_COUNT];     /* metadata already reported */
+	char *fallback_title;      /* og:title / dc.title, used without <title> */
+} walker;
+
+static void send_metadata(walker *w, int key, const char *value)
+{
+	if (w->stop || w->sent[key] || !value || !value[0])
+		return;
+	w->sent[key] = true;
+	w->stop = w->sink->metadata(w->out, meta_keys[key], value);
+}
+
+static void send_text(walker *w, const char *text, size_t length)
+{
+	if (!w->stop && length)
+		w->stop = w->sink->text(w->out, text, length);
+}
+
+/* Ends the current paragraph (a block boundary). */
+static void flush_paragraph(walker *w)
+{
+	if (w->paragraph.length) {
+		if (w->emitted && !w->after_heading && !w->paragraph_started)
+			send_text(w, "\n\n", 2);
+		send_text(w, w->paragraph.data, w->paragraph.length);
+		w->emitted = true;
+		w->after_heading = false;
+	}
+	w->paragraph.length = 0;
+	w->paragraph_space = false;
+	w->paragraph_started = false;
+}
+
+/* Appends character data to the heading or paragraph being gathered. */
+static void add_text(walker *w, const char *text)
+{
+	if (w->heading_node) {
+		for (const char *p = text; *p && w->heading.length < HEADING_MAX; p++) {
+			if (is_space((unsigned char)*p)) {
+				w->heading_space = w->heading.length > 0;
+				continue;
+			}
+			if (w->heading_space)
+				buffer_add(&w->heading, " ", 1);
+			w->heading_space = false;
+			buffer_add(&w->heading, p, 1);
+		}
+		return;
+	}
+	if (w->pre_depth > 0) {
+		for (const char *p = text; *p; p++)
+			if (*p != '\r' || p[1] != '\n')
+				buffer_add(&w->paragraph, *p == '\r' ? "\n" : p, 1);
+		w->paragraph_space = false;
+	} else {
+		for (const char *p = text; *p; p++) {
+			if (is_space((unsigned char)*p)) {
+				w->paragraph_space = w->paragraph.length > 0 || w->paragraph_started;
+				continue;
+			}
+			if (w->paragraph_space)
+				buffer_add(&w->paragraph, " ", 1);
+			w->paragraph_space = false;
+			buffer_add(&w->paragraph, p, 1);
+		}
+	}
+	/* A very long paragraph goes out in pieces (text nodes end on whole
+	 * UTF-8 characters, so a piece never splits one). */
+	if (w->paragraph.length >= PARAGRAPH_FLUSH) {
+		if (w->emitted && !w->after_heading && !w->paragraph_started)
+			send_text(w, "\n\n", 2);
+		send_text(w, w->paragraph.data, w->paragraph.length);
+		w->emitted = true;
+		w->after_heading = false;
+		w->paragraph_started = true;
+		w->paragraph.length = 0;
+	}
+}
+
+static void end_heading(walker *w)
+{
+	size_t length = utf8_cut(w->heading.data ? w->heading.data : "", w->heading.length, HEADING_MAX);
+	if (length && !w->stop) {
+		w->stop = w->sink->heading(w->out, w->heading_level, w->heading.data, length);
+		w->emitted = true;
+		w->after_heading = true;
+	}
+	w->heading_node = NULL;
+	w->heading.length = 0;
+	w->heading_space = false;
+}
+
+static bool name_in(const xmlChar *name, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp((const char *)name, *list) == 0)
+			return true;
+	return false;
+}
+
+static const char *const dropped_elements[] = {
+	"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
+	"svg", "iframe", "object", "embed", "select", "button", "textarea", "math", "canvas", NULL,
+};
+
+static const char *const block_elements[] = {
+	"p", "div", "li", "tr", "br", "section", "article", "blockquote", "pre", "ul", "ol", "dl",
+	"dt", "dd", "table", "thead", "tbody", "tfoot", "caption", "hr", "main", "figure",
+	"figcaption", "address", "fieldset", "details", "summary", "center", "body", "html",
+	"h1", "h2", "h3", "h4", "h5", "h6", "hgroup", "dialog", "legend", "menu", "option", NULL,
+};
+
+static bool attribute_is(xmlNodePtr node, const char *name, const char *value)
+{
+	xmlChar *actual = xmlGetProp(node, (const xmlChar *)name);
+	bool match = actual && (!value || strcasecmp((const char *)actual, value) == 0);
+	xmlFree(actual);
+	return match;
+}
+
+static void read_meta(walker *w, xmlNodePtr node)
+{
+	xmlChar *name = xmlGetProp(node, (const xmlChar *)"name");
+	if (!name)
+		name = xmlGetProp(node, (const xmlChar *)"property");
+	if (!name)
+		name = xmlGetProp(node, (const xmlChar *)"itemprop");
+	if (!name)
+		name = xmlGetProp(node, (const xmlChar *)"http-equiv");
+	xmlChar *content = xmlGetProp(node, (const xmlChar *)"content");
+	if (name && content) {
+		static const char *const author_names[] = { "author", "dc.creator", "dcterms.creator", NULL };
+		static const char *const created_names[] = {
+			"article:published_time", "dc.date", "dcterms.date", "dc.date.created", "dcterms.created",
+			"dc.date.issued", "dcterms.issued", "date", "datepublished", "citation_publication_date", NULL,
+		};
+		static const char *const modified_names[] = {
+			"article:modified_time", "og:updated_time", "dc.date.modified", "dcterms.modified",
+			"last-modified", "datemodified", NULL,
+		};
+		static const char *const title_names[] = { "og:title", "dc.title", "dcterms.title", NULL };
+		char lower[64];
+		size_t i = 0;
+		for (; name[i] && i + 1 < sizeof(lower); i++)
+			lower[i] = (char)((name[i] >= 'A' && name[i] <= 'Z') ? name[i] + 32 : name[i]);
+		lower[i] = '\0';
+		char date[11];
+		if (name_in((const xmlChar *)lower, author_names)) {
+			char *value = collapse((const char *)content, METADATA_MAX);
+			send_metadata(w, META_AUTHOR, value);
+			free(value);
+		} else if (name_in((const xmlChar *)lower, created_names)) {
+			if (normalize_date((const char *)content, date))
+				send_metadata(w, META_CREATED, date);
+		} else if (name_in((const xmlChar *)lower, modified_names)) {
+			if (normalize_date((const char *)content, date))
+				send_metadata(w, META_MODIFIED, date);
+		} else if (name_in((const xmlChar *)lower, title_names) && !w->fallback_title) {
+			w->fallback_title = collapse((const char *)content, METADATA_MAX);
+		}
+	}
+	xmlFree(name);
+	xmlFree(content);
+}
+
+/* Visits an element or text on the way down; true to walk its children. */
+static bool enter(walker *w, xmlNodePtr node)
+{
+	if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE) {
+		if (node->content)
+			add_text(w, (const char *)node->content);
+		return false;
+	}
+	if (node->type != XML_ELEMENT_NODE || !node->name)
+		return false;
+	const xmlChar *name = node->name;
+	if (name_in(name, dropped_elements) || attribute_is(node, "role", "navigation") ||
+	    attribute_is(node, "aria-hidden", "true") || attribute_is(node, "hidden", NULL))
+		return false;
+	if (strcmp((const char *)name, "title") == 0) {
+		if (!w->sent[META_TITLE]) {
+			xmlChar *content = xmlNodeGetContent(node);
+			char *title = collapse((const char *)content, METADATA_MAX);
+			send_metadata(w, META_TITLE, title);
+			free(title);
+			xmlFree(content);
+		}
+		return false;
+	}
+	if (strcmp((const char *)name, "meta") == 0) {
+		read_meta(w, node);
+		return false;
+	}
+	if (w->heading_node) {
+		/* Inside a heading everything is inline text. */
+		if (strcmp((const char *)name, "br") == 0)
+			w->heading_space = w->heading.length > 0;
+		return true;
+	}
+	if (name[0] == 'h' && name[1] >= '1' && name[1] <= '6' && name[2] == '\0') {
+		flush_paragraph(w);
+		w->heading_node = node;
+		w->heading_level = name[1] - '0';
+		return true;
+	}
+	if (name_in(name, block_elements)) {
+		flush_paragraph(w);
+		if (strcmp((const char *)name, "pre") == 0)
+			w->pre_depth++;
+	} else if (strcmp((const char *)name, "td") == 0 || strcmp((const char *)name, "th") == 0) {
+		w->paragraph_space = w->paragraph.length > 0;
+	}
+	return true;
+}
+
+/* Visits an element on the way up (only those whose children were walked). */
+static void leave(walker *w, xmlNodePtr node)
+{
+	if (node->type != XML_ELEMENT_NODE)
+		return;
+	if (node == w->heading_node) {
+		end_heading(w);
+		return;
+	}
+	if (w->heading_node)
+		return;
+	if (name_in(node->name, block_elements)) {
+		flush_paragraph(w);
+		if (strcmp((const char *)node->name, "pre") == 0 && w->pre_depth > 0)
+			w->pre_depth--;
+	} else if (strcmp((const char *)node->name, "td") == 0 || strcmp((const char *)node->name, "th") == 0) {
+		w->paragraph_space = w->paragraph.length > 0;
+	}
+}
+
+/* Depth-first over everything under `top`, with parent pointers instead of
+ * recursion. */
+static void walk(walker *w, xmlNodePtr top)
+{
+	xmlNodePtr node = top->children;
+	while (node && !w->stop) {
+		if (enter(w, node)) {
+			if (node->children) {
+				node = node->children;
+				continue;
+			}
+			leave(w, node);
+		}
+		while (!node->next) {
+			node = node->parent;
+			if (!node || node == top)
+				return;
+			leave(w, node);
+			if (w->stop)
+				return;
+		}
+		node = node->next;
+	}
+}
+
+/* ------------------------------------------------------------------ extract */
+
+static void ignore_error(void *context, const char *message, ...)
+{
+	(void)context;
+	(void)message;
+}
+
+static void ignore_structured_error(void *context, xmlErrorPtr error)
+{
+	(void)context;
+	(void)error;
+}
+
+/* Nothing is ever fetched: no DTDs, no external entities, no network. */
+static xmlParserInputPtr refuse_entity(const char *url, const char *id, xmlParserCtxtPtr context)
+{
+	(void)url;
+	(void)id;
+	(void)context;
+	return NULL;
+}
+
+static int fail(char *error, size_t error_size, const char *format, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *error, size_t error_size, const char *format, ...)
+{
+	va_list arguments;
+	va_start(arguments, format);
+	vsnprintf(error, error_size, format, arguments);
+	va_end(arguments);
+	/* One line: libxml2 messages end in "\n". */
+	for (char *p = error; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = (p[1] ? ' ' : '\0');
+	return 1;
+}
+
+/* Reads the whole file (at most HTML_MAX_BYTES). */
+static int read_file(const char *path, char **data, size_t *length, char *error, size_t error_size)
+{
+	FILE *file = fopen(path, "rb");
+	if (!file)
+		return fail(error, error_size, "cannot open the file: %s", strerror(errno));
+	struct stat info;
+	if (fstat(fileno(file), &info) == 0 && (size_t)info.st_size > HTML_MAX_BYTES) {
+		fclose(file);
+		return fail(error, error_size, "HTML file of %lld bytes is over the %zu MB limit",
+		            (long long)info.st_size, HTML_MAX_BYTES >> 20);
+	}
+	text_buffer content = { 0 };
+	char chunk[65536];
+	size_t got;
+	while ((got = fread(chunk, 1, sizeof(chunk), file)) > 0) {
+		if (content.length + got > HTML_MAX_BYTES) {
+			fclose(file);
+			buffer_free(&content);
+			return fail(error, error_size, "HTML file is over the %zu MB limit", HTML_MAX_BYTES >> 20);
+		}
+		buffer_add(&content, chunk, got);
+	}
+	bool read_error = ferror(file) != 0;
+	fclose(file);
+	if (read_error || content.failed) {
+		buffer_free(&content);
+		return fail(error, error_size, read_error ? "cannot read the file" : "out of memory");
+	}
+	*data = content.data;
+	*length = content.length;
+	return 0;
+}
+
+static int extract_html(const char *path, const lantern_extract_sink *sink, lantern_extract_output *out,
+                        char *error, size_t error_size)
+{
+	char *data = NULL;
+	size_t length = 0;
+	if (read_file(path, &data, &length, error, error_size))
+		return 1;
+	if (length == 0) {
+		free(data);
+		return fail(error, error_size, "empty file");
+	}
+	/* Binary data is not a web page (UTF-16 pages start with a byte order mark). */
+	bool utf16 = length >= 2 && (((unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xFE) ||
+	                             ((unsigned char)data[0] == 0xFE && (unsigned char)data[1] == 0xFF));
+	if (!utf16 && memchr(data, '\0', length < 4096 ? length : 4096)) {
+		free(data);
+		return fail(error, error_size, "binary data, not an HTML page");
+	}
+	if (length > (size_t)INT32_MAX) {
+		free(data);
+		return fail(error, error_size, "HTML file too large");
+	}
+
+	xmlInitParser();
+	xmlSetGenericErrorFunc(NULL, ignore_error);
+	xmlSetStructuredErrorFunc(NULL, ignore_structured_error);
+	xmlSetExternalEntityLoader(refuse_entity);
+	htmlParserCtxtPtr context = htmlNewParserCtxt();
+	if (!context) {
+		free(data);
+		return fail(error, error_size, "out of memory");
+	}
+	/* NULL encoding: libxml2 follows the BOM or <meta charset>, else
+	 * UTF-8 with a Latin-1 fallback. */
+	htmlDocPtr document = htmlCtxtReadMemory(context, data, (int)length, NULL, NULL,
+	                                         HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |
+	                                         HTML_PARSE_NOWARNING | HTML_PARSE_NOBLANKS);
+	free(data);
+	/* A halted parser (depth or size limits) leaves a partial tree. */
+	xmlErrorPtr last = xmlCtxtGetLastError(context);
+	bool halted = context->disableSAX != 0 ||
+	              (last && last->message && strstr(last->message, "Excessive depth"));
+	int result = 0;
+	if (halted) {
+		if (last && last->message && strstr(last->message, "Excessive depth"))
+			result = fail(error, error_size, "HTML nested deeper than %u elements (libxml2's limit)",
+			              xmlParserMaxDepth);
+		else
+			result = fail(error, error_size, "HTML parsing stopped: %s",
+			              last && last->message ? last->message : "unknown error");
+	} else if (!document) {
+		result = fail(error, error_size, "not an HTML document%s%s", last && last->message ? ": " : "",
+		              last && last->message ? last->message : "");
+	}
+	if (result) {
+		xmlFreeDoc(document);
+		htmlFreeParserCtxt(context);
+		return result;
+	}
+
+	walker w = { 0 };
+	w.sink = sink;
+	w.out = out;
+	walk(&w, (xmlNodePtr)document);
+	if (w.heading_node)
+		end_heading(&w);
+	flush_paragraph(&w);
+	if (!w.sent[META_TITLE] && w.fallback_title)
+		send_metadata(&w, META_TITLE, w.fallback_title);
+	bool no_memory = w.paragraph.failed || w.heading.failed;
+	buffer_free(&w.paragraph);
+	buffer_free(&w.heading);
+	free(w.fallback_title);
+	xmlFreeDoc(document);
+	htmlFreeParserCtxt(context);
+	if (w.stop)
+		return fail(error, error_size, "output limit reached");
+	if (no_memory)
+		return fail(error, error_size, "out of memory");
+	return 0;
+}
+
+static const char *const html_types[] = { "text/html", "application/xhtml+xml", NULL };
+static const char *const html_extensions[] = { "html", "htm", "xhtml", NULL };
+
+static const lantern_plugin html_plugin = {
+	LANTERN_PLUGIN_ABI_VERSION,
+	"html",
+	"HTML and XHTML pages (libxml2): title, headings, text without navigation or scripts",
+	html_types,
+	html_extensions,
+	true,
+	extract_html,
+};
+
+__attribute__((visibility("default"))) const lantern_plugin *lantern_plugin_entry(void)
+{
+	return &html_plugin;
+}
