@@ -159,7 +159,8 @@ static lantern_status partitions_commit(partition_set *set)
 typedef enum result_kind {
 	RESULT_UNCHANGED,  /* stat says nothing changed: nothing was read */
 	RESULT_DOCUMENT,   /* a document to write (or, with --check, a valid resource) */
-	RESULT_FAILED      /* errors in diagnostics */
+	RESULT_FAILED,     /* errors in diagnostics */
+	RESULT_OTHER_SHARD /* valid, but --shard gives it to another shard */
 } result_kind;
 
 typedef struct work_result {
@@ -263,6 +264,13 @@ static void process_source(run *state_run, size_t index, lantern_term_generator 
 	}
 	if (previous && previous->content_hash == resource.content_hash)
 		result->same_content = true;
+	unsigned shards = state_run->options->shard_count;
+	if (result->id && shards > 1 &&
+	    lantern_hash64(result->id, strlen(result->id), 0) % shards != state_run->options->shard_index) {
+		result->kind = RESULT_OTHER_SHARD;
+		lantern_resource_clear(&resource);
+		return;
+	}
 	if (!result->id || !result->access) {
 		status = lantern_error_set(LANTERN_ERROR_NO_MEMORY, "result");
 	} else if (!state_run->options->check) {
@@ -293,7 +301,9 @@ static void write_to_shard(worker_context *worker, work_result *result)
 	partition_set *shard = &state_run->shards[worker->number];
 	partition *target = NULL;
 	lantern_status status = partition_open(shard, result->access, &target);
-	if (status == LANTERN_OK)
+	if (status == LANTERN_OK && state_run->options->spelling_only)
+		status = lantern_database_add_spelling_of(target->db, result->doc);
+	else if (status == LANTERN_OK)
 		status = lantern_database_add_document(target->db, result->doc, LANTERN_SPELLING,
 		                                       &result->docid);
 	if (status == LANTERN_OK) {
@@ -521,6 +531,23 @@ static void handle_result(writer *out, size_t index, work_result *result)
 		return;
 	}
 
+	if (result->kind == RESULT_OTHER_SHARD) {
+		/* Claimed all the same, so duplicates are found whichever shard runs. */
+		const id_claim *claim = claim_find(out, result->id);
+		if (claim) {
+			report_duplicate(out, result->id, result->id_origin ? result->id_origin : source->path,
+			                 result->id_line, result->id_column, claim);
+			count_failure(out);
+		} else if (!claim_add(out, result->id, source->path, result->access, result)) {
+			out->status = lantern_error_set(LANTERN_ERROR_NO_MEMORY, "claims");
+			return;
+		}
+		out->report->other_shards++;
+		if (previous && !check)
+			out->status = remove_previous(out, previous, false);
+		return;
+	}
+
 	if (result->kind == RESULT_DOCUMENT) {
 		const id_claim *claim = claim_find(out, result->id);
 		if (claim) {
@@ -644,7 +671,7 @@ static void hex64(char out[17], uint64_t value)
  * partitions with changes (or stale synonyms) are touched, so a run over an
  * unchanged corpus leaves every revision as it was. */
 static lantern_status partitions_finish(partition_set *set, const lantern_schema *schema,
-                                        const lantern_synonyms *synonyms)
+                                        const lantern_synonyms *synonyms, const char *shard)
 {
 	char schema_hash[17], synonyms_hash[17];
 	hex64(schema_hash, lantern_schema_hash(schema));
@@ -669,6 +696,8 @@ static lantern_status partitions_finish(partition_set *set, const lantern_schema
 				status = lantern_database_set_metadata(item->db, "lantern.schema", schema_hash);
 			if (status == LANTERN_OK)
 				status = lantern_database_set_metadata(item->db, "lantern.label", item->label);
+			if (status == LANTERN_OK && shard[0])
+				status = lantern_database_set_metadata(item->db, "lantern.shard", shard);
 			char *vocabulary = lantern_schema_to_json(schema);
 			if (status == LANTERN_OK)
 				status = vocabulary ? lantern_database_set_metadata(item->db, "lantern.vocabulary", vocabulary)
@@ -1068,7 +1097,14 @@ int indexer_run(const indexer_options *options, indexer_report *report, FILE *er
 		status = index_remove_stale_generations(options->index);
 		if (status == LANTERN_OK)
 			status = index_current_generation(options->index, &generation);
-		if (status == LANTERN_OK && (options->full || !generation)) {
+		if (status == LANTERN_OK && generation) {
+			/* Shard scratch space of a build killed after it published
+			 * its generation but before it removed its shards. */
+			char scratch[PATH_MAX];
+			snprintf(scratch, sizeof(scratch), "%s/.shards", generation);
+			status = index_remove_tree(scratch);
+		}
+		if (status == LANTERN_OK && (options->full || options->spelling_only || !generation)) {
 			previous_generation = generation;
 			generation = NULL;
 			status = index_new_generation(options->index, &generation);
@@ -1102,8 +1138,12 @@ int indexer_run(const indexer_options *options, indexer_report *report, FILE *er
 		delete_vanished(&out);
 	if (exit_code == INDEXER_EXIT_OK && out.status == LANTERN_OK && !options->check)
 		out.status = partitions_commit(&partitions);
-	if (exit_code == INDEXER_EXIT_OK && out.status == LANTERN_OK && !options->check)
-		out.status = partitions_finish(&partitions, schema, &synonyms);
+	if (exit_code == INDEXER_EXIT_OK && out.status == LANTERN_OK && !options->check) {
+		char shard[32] = "";
+		if (options->shard_count > 1)
+			snprintf(shard, sizeof(shard), "%u/%u", options->shard_index, options->shard_count);
+		out.status = partitions_finish(&partitions, schema, &synonyms, shard);
+	}
 	progress_clear(&bar);
 	if (out.status != LANTERN_OK) {
 		fprintf(errors, "lantern-index: %s: %s\n", options->index, lantern_error_detail());

@@ -33,11 +33,15 @@ typedef struct indexer_options {
 	bool no_sync;               /* skip fsync (tests) */
 	unsigned jobs;              /* worker threads */
 	unsigned commit_every;      /* documents between commits */
+	unsigned shard_index;       /* --shard I/N: index only ids whose hash % N == I */
+	unsigned shard_count;       /* 0 or 1: no sharding */
+	bool spelling_only;         /* build only spelling, synonyms and metadata (always a full build) */
 } indexer_options;
 
 typedef struct indexer_report {
 	size_t added, updated, unchanged, deleted, failed, skipped, warnings;
 	size_t metadata_only;       /* indexed without text (no extractor) */
+	size_t other_shards;        /* valid resources that belong to other shards */
 	double seconds;
 } indexer_report;
 

@@ -48,6 +48,10 @@ static void usage(FILE *out)
 	        "  --list-plugins   list the extractors and the formats they read\n"
 	        "  --no-wait        fail at once if another lantern-index holds the index\n"
 	        "  --jobs N         worker threads (default: the number of cores)\n"
+	        "  --shard I/N      index only shard I of N (resources whose id hashes to I);\n"
+	        "                   serve the shards together (docs/scaling.md)\n"
+	        "  --spelling-only  build only the spelling dictionary, synonyms and vocabularies of\n"
+	        "                   the whole corpus (the local dictionary for remote shards)\n"
 	        "  --quiet          no progress bar, no warnings (errors and summary only)\n"
 	        "  --help           show this help\n"
 	        "  --version        show the version\n"
@@ -106,7 +110,7 @@ int main(int argc, char **argv)
 {
 	enum { OPT_INDEX = 256, OPT_FULL, OPT_CHECK, OPT_DEFAULTS, OPT_SCHEMA, OPT_NO_WAIT,
 	       OPT_JOBS, OPT_QUIET, OPT_HELP, OPT_VERSION, OPT_NO_SYNC, OPT_COMMIT_EVERY, OPT_PLUGINS,
-	       OPT_LIST_PLUGINS };
+	       OPT_LIST_PLUGINS, OPT_SHARD, OPT_SPELLING_ONLY };
 	static const struct option long_options[] = {
 		{ "index", required_argument, NULL, OPT_INDEX },
 		{ "full", no_argument, NULL, OPT_FULL },
@@ -115,6 +119,8 @@ int main(int argc, char **argv)
 		{ "schema", required_argument, NULL, OPT_SCHEMA },
 		{ "plugins", required_argument, NULL, OPT_PLUGINS },
 		{ "list-plugins", no_argument, NULL, OPT_LIST_PLUGINS },
+		{ "shard", required_argument, NULL, OPT_SHARD },
+		{ "spelling-only", no_argument, NULL, OPT_SPELLING_ONLY },
 		{ "no-wait", no_argument, NULL, OPT_NO_WAIT },
 		{ "jobs", required_argument, NULL, OPT_JOBS },
 		{ "quiet", no_argument, NULL, OPT_QUIET },
@@ -153,6 +159,19 @@ int main(int argc, char **argv)
 		case OPT_SCHEMA: options.schema_file = optarg; break;
 		case OPT_PLUGINS: options.plugin_dir = optarg; break;
 		case OPT_LIST_PLUGINS: list_plugins = true; break;
+		case OPT_SPELLING_ONLY: options.spelling_only = true; break;
+		case OPT_SHARD: {
+			unsigned index = 0, count = 0;
+			char tail;
+			if (sscanf(optarg, "%u/%u%c", &index, &count, &tail) != 2 || count < 1 || count > 1024 ||
+			    index >= count) {
+				fprintf(stderr, "lantern-index: --shard takes I/N with 0 <= I < N <= 1024, not '%s'\n", optarg);
+				return INDEXER_EXIT_USAGE;
+			}
+			options.shard_index = index;
+			options.shard_count = count;
+			break;
+		}
 		case OPT_NO_WAIT: options.wait = false; break;
 		case OPT_QUIET: options.quiet = true; break;
 		case OPT_NO_SYNC: options.no_sync = true; break;
@@ -207,6 +226,9 @@ int main(int argc, char **argv)
 			       " in %.2f s\n",
 			       report.added, report.updated, report.unchanged, report.deleted, report.failed,
 			       report.skipped, report.seconds);
+			if (options.shard_count > 1)
+				printf("%zu resources belong to the other shards (this is shard %u of %u)\n",
+				       report.other_shards, options.shard_index, options.shard_count);
 			if (report.metadata_only && !options.quiet)
 				printf("%zu resources indexed on their metadata alone (no text extractor)\n",
 				       report.metadata_only);

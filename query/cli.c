@@ -59,6 +59,8 @@ static void usage(FILE *out)
 	        "  --offset N           results to skip\n"
 	        "  --facets             count results per value of every facet field\n"
 	        "  --related ID         resources like the resource ID (filters apply)\n"
+	        "  --shard-timeout MS   remote shards: give up after MS milliseconds (default 2000)\n"
+	        "  --partial            remote shards: answer from those that respond\n"
 	        "  --format text|json|jsonl|tsv   (--json is --format json)\n"
 	        "  --color auto|always|never      (NO_COLOR is honoured under auto)\n"
 	        "  --help, --version\n"
@@ -216,6 +218,7 @@ int main(int argc, char **argv)
 {
 	enum { OPT_INDEX = 256, OPT_ACCESS, OPT_ALL, OPT_SORT, OPT_LIMIT, OPT_OFFSET, OPT_FACETS,
 	       OPT_RELATED, OPT_FORMAT, OPT_JSON, OPT_COLOR, OPT_PUBLISHED, OPT_HELP, OPT_VERSION,
+	       OPT_SHARD_TIMEOUT, OPT_PARTIAL,
 	       OPT_FILTER_BASE = 512 };
 	static const struct option long_options[] = {
 		{ "index", required_argument, NULL, OPT_INDEX },
@@ -231,6 +234,8 @@ int main(int argc, char **argv)
 		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "colour", required_argument, NULL, OPT_COLOR },
 		{ "published", required_argument, NULL, OPT_PUBLISHED },
+		{ "shard-timeout", required_argument, NULL, OPT_SHARD_TIMEOUT },
+		{ "partial", no_argument, NULL, OPT_PARTIAL },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "agency-type", required_argument, NULL, OPT_FILTER_BASE + LANTERN_FACET_AGENCY_TYPE },
@@ -245,6 +250,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	lantern_search_request request = LANTERN_SEARCH_REQUEST_INIT;
+	lantern_engine_options engine_options = { 2000, 2000, false };
 	string_list filters[LANTERN_FACET_COUNT];
 	memset(filters, 0, sizeof(filters));
 	string_list access = { NULL, 0 };
@@ -309,6 +315,17 @@ int main(int argc, char **argv)
 			break;
 		case OPT_RELATED: request.related_id = optarg; break;
 		case OPT_PUBLISHED: request.published = optarg; break;
+		case OPT_PARTIAL: engine_options.partial_results = true; break;
+		case OPT_SHARD_TIMEOUT: {
+			size_t milliseconds = 0;
+			if (!parse_size(optarg, &milliseconds) || milliseconds < 10 || milliseconds > 600000) {
+				fprintf(stderr, "lantern-search: --shard-timeout takes 10 to 600000 milliseconds\n");
+				goto done;
+			}
+			engine_options.remote_timeout_ms = (unsigned)milliseconds;
+			engine_options.remote_connect_timeout_ms = (unsigned)milliseconds;
+			break;
+		}
 		case OPT_JSON: format = FORMAT_JSON; break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "text") == 0) format = FORMAT_TEXT;
@@ -362,8 +379,8 @@ int main(int argc, char **argv)
 	request.highlight = format == FORMAT_TEXT ? LANTERN_HIGHLIGHT_TEXT : LANTERN_HIGHLIGHT_HTML;
 
 	lantern_engine *engine = NULL;
-	lantern_status status = lantern_engine_open(&engine, index, access.count ? access.items : NULL,
-	                                            access.count);
+	lantern_status status = lantern_engine_open_with(&engine, index, access.count ? access.items : NULL,
+	                                                 access.count, &engine_options);
 	if (status != LANTERN_OK) {
 		fprintf(stderr, "lantern-search: %s\n", lantern_error_detail());
 		exit_code = status == LANTERN_ERROR_NOT_FOUND ? EXIT_NO_INDEX : EXIT_INDEX_ERROR;

@@ -122,6 +122,10 @@ struct lantern_engine {
 	synonym_pair *synonyms;    /* sorted by key */
 	size_t synonym_count;
 	json_t *vocabulary;        /* {"field": {"value": "label"}} */
+	lantern_engine_options options;
+	char **stubs;              /* stub files behind partitions, to notice replica switches */
+	struct stat *stub_states;
+	size_t stub_count;
 };
 
 static void free_strings(char **strings, size_t count)
@@ -191,6 +195,11 @@ static void engine_unload(lantern_engine *engine)
 	engine->synonym_count = 0;
 	json_decref(engine->vocabulary);
 	engine->vocabulary = NULL;
+	free_strings(engine->stubs, engine->stub_count);
+	free(engine->stub_states);
+	engine->stubs = NULL;
+	engine->stub_states = NULL;
+	engine->stub_count = 0;
 	free(engine->generation);
 	engine->generation = NULL;
 	free(engine->generation_target);
@@ -278,9 +287,24 @@ static lantern_status engine_load(lantern_engine *engine)
 		else
 			snprintf(paths[i], size, "%s/%s", engine->generation, engine->labels[i]);
 	}
+	lantern_searcher_options searcher_options = {
+		engine->options.remote_timeout_ms, engine->options.remote_connect_timeout_ms,
+		engine->options.partial_results, 5000,
+	};
 	if (status == LANTERN_OK)
-		status = lantern_searcher_open(&engine->searcher, (const char *const *)paths,
-		                               engine->label_count, NULL);
+		status = lantern_searcher_open_with(&engine->searcher, (const char *const *)paths,
+		                                    engine->label_count, NULL, &searcher_options);
+	/* Replicas switch copies by rewriting their stub: remember each stub's
+	 * state so a switch is noticed and the databases opened afresh. */
+	engine->stubs = calloc(engine->label_count, sizeof(char *));
+	engine->stub_states = calloc(engine->label_count, sizeof(struct stat));
+	for (size_t i = 0; status == LANTERN_OK && engine->stubs && engine->stub_states && i < engine->label_count; i++) {
+		char stub[PATH_MAX];
+		snprintf(stub, sizeof(stub), "%s/XAPIANDB", paths[i]);
+		if (stat(stub, &engine->stub_states[engine->stub_count]) == 0 &&
+		    (engine->stubs[engine->stub_count] = strdup(stub)))
+			engine->stub_count++;
+	}
 	free_strings(paths, engine->label_count);
 	if (status != LANTERN_OK)
 		return status;
@@ -304,12 +328,21 @@ static lantern_status engine_load(lantern_engine *engine)
 lantern_status lantern_engine_open(lantern_engine **out, const char *index_path,
                                    const char *const *labels, size_t label_count)
 {
+	return lantern_engine_open_with(out, index_path, labels, label_count, NULL);
+}
+
+lantern_status lantern_engine_open_with(lantern_engine **out, const char *index_path,
+                                        const char *const *labels, size_t label_count,
+                                        const lantern_engine_options *options)
+{
 	*out = NULL;
 	lantern_engine *engine = calloc(1, sizeof(*engine));
 	if (!engine || !(engine->index_path = strdup(index_path))) {
 		free(engine);
 		return lantern_error_set(LANTERN_ERROR_NO_MEMORY, "engine");
 	}
+	if (options)
+		engine->options = *options;
 	if (labels) {
 		engine->wanted = calloc(label_count ? label_count : 1, sizeof(char *));
 		for (size_t i = 0; engine->wanted && i < label_count; i++)
@@ -353,6 +386,17 @@ static lantern_status engine_refresh(lantern_engine *engine, bool force)
 	bool swapped = (target == NULL) != (engine->generation_target == NULL) ||
 	               (target && strcmp(target, engine->generation_target) != 0);
 	free(target);
+	for (size_t i = 0; !swapped && i < engine->stub_count; i++) {
+		struct stat now;
+		swapped = stat(engine->stubs[i], &now) != 0 || now.st_ino != engine->stub_states[i].st_ino ||
+		          now.st_mtim.tv_sec != engine->stub_states[i].st_mtim.tv_sec ||
+		          now.st_mtim.tv_nsec != engine->stub_states[i].st_mtim.tv_nsec ||
+		          now.st_size != engine->stub_states[i].st_size;
+	}
+	/* Shards left out earlier are tried again once their retry time passes. */
+	const char *const *missing = NULL;
+	if (!swapped && engine->searcher && lantern_searcher_unavailable(engine->searcher, &missing) > 0)
+		swapped = true;
 	if (swapped || force) {
 		engine_unload(engine);
 		return engine_load(engine);
@@ -690,6 +734,10 @@ static lantern_status published_query(const char *text, lantern_query **out)
 	}
 	if (!low[0] && !high[0])
 		goto bad;
+	/* A reversed range matches nothing (as published:2020..2019 in the query
+	 * text does); Xapian's empty range would be dropped as "no filter". */
+	if (low[0] && high[0] && strcmp(low, high) > 0)
+		return lantern_query_term("\x01nothing", out);
 	return lantern_query_value_range(LANTERN_SLOT_PUBLISHED, low[0] ? low : NULL,
 	                                 high[0] ? high : NULL, out);
 bad:
@@ -1136,7 +1184,9 @@ static lantern_status build_plan(lantern_engine *engine, const lantern_search_re
 		if (status == LANTERN_OK)
 			status = lantern_query_parse(engine->searcher, rewritten, &options, &plan->text, NULL);
 		free(rewritten);
-		if (status == LANTERN_OK && request->spelling && !request->partial) {
+		/* Xapian's remote backend serves no spelling data (docs/scaling.md). */
+		if (status == LANTERN_OK && request->spelling && !request->partial &&
+		    lantern_searcher_spelling_available(engine->searcher)) {
 			lantern_query *unused = NULL;
 			options.flags |= LANTERN_PARSE_SPELLING;
 			status = lantern_query_parse(engine->searcher, text, &options, &unused, &plan->corrected);
@@ -1207,7 +1257,11 @@ static bool corrects_only_unknown_words(lantern_engine *engine, const char *orig
 				if (isalnum((unsigned char)a[i]) || (unsigned char)a[i] >= 0x80)
 					word[used++] = (char)tolower((unsigned char)a[i]);
 			word[used] = '\0';
-			if (used && lantern_searcher_term_frequency(engine->searcher, word) > 0)
+			size_t synonym_count;
+			/* An acronym from synonyms.yaml is a known word too (RHY is not
+			 * "why"), even when no resource spells it. */
+			if (used && (lantern_searcher_term_frequency(engine->searcher, word) > 0 ||
+			             synonyms_of(engine, word, &synonym_count)))
 				return false;
 		}
 		a += a_length;
@@ -1249,13 +1303,16 @@ static lantern_status run_search(lantern_engine *engine, const lantern_search_re
 	options.sort = request->order == LANTERN_ORDER_DATE ? LANTERN_SORT_VALUE_DESCENDING
 	             : request->order == LANTERN_ORDER_TITLE ? LANTERN_SORT_VALUE_ASCENDING
 	             : LANTERN_SORT_RELEVANCE;
-	options.sort_slot = request->order == LANTERN_ORDER_DATE ? LANTERN_SLOT_PUBLISHED : LANTERN_SLOT_TITLE_SORT;
+	options.sort_slot = request->order == LANTERN_ORDER_DATE ? LANTERN_SLOT_DATE_SORT : LANTERN_SLOT_TITLE_SORT;
 	options.break_ties = true;
 	options.tie_slot = LANTERN_SLOT_ID;
 	uint32_t window = (uint32_t)(request->offset + request->limit);
 	options.check_at_least = request->facets ? document_count : (window > 1000 ? window : 1000);
-	options.count_slots = counted_slots;
-	options.count_slot_count = counted_count;
+	/* Xapian 1.4 miscounts match spies on remote shards when the same match
+	 * also returns documents; there, facets get a counting pass of their own. */
+	bool count_apart = counted_count && request->limit && lantern_searcher_has_remote(engine->searcher);
+	options.count_slots = count_apart ? NULL : counted_slots;
+	options.count_slot_count = count_apart ? 0 : counted_count;
 	options.bm25_k1 = RANKING_K1;
 	options.bm25_b = RANKING_B;
 	if (status == LANTERN_OK)
@@ -1265,13 +1322,26 @@ static lantern_status run_search(lantern_engine *engine, const lantern_search_re
 	json_t *distribution = json_object();
 	if (status == LANTERN_OK)
 		status = collect_hits(match, request, hits);
-	if (status == LANTERN_OK)
+	if (status == LANTERN_OK && !count_apart)
 		status = count_facets(match, counted, counted_count, distribution);
 	lantern_match_totals totals = { 0, 0, 0 };
 	if (match)
 		totals = lantern_match_get_totals(match);
 	lantern_match_free(match);
 	match = NULL;
+	if (status == LANTERN_OK && count_apart) {
+		lantern_match_options pass;
+		memset(&pass, 0, sizeof(pass));
+		pass.check_at_least = document_count;
+		pass.count_slots = counted_slots;
+		pass.count_slot_count = counted_count;
+		pass.unweighted = true;
+		status = lantern_searcher_match(engine->searcher, query, &pass, &match);
+		if (status == LANTERN_OK)
+			status = count_facets(match, counted, counted_count, distribution);
+		lantern_match_free(match);
+		match = NULL;
+	}
 
 	for (size_t i = 0; status == LANTERN_OK && i < separate_count; i++) {
 		int f = separate[i];
@@ -1369,6 +1439,14 @@ lantern_status lantern_engine_search(lantern_engine *engine, const lantern_searc
 		if (!response)
 			return lantern_error_set(LANTERN_ERROR_NO_MEMORY, "response");
 		status = run_search(engine, request, response);
+		if (status == LANTERN_ERROR_NETWORK && engine->options.partial_results && attempt + 1 < RETRIES) {
+			/* Find the shards that fail, leave them out, answer from the rest. */
+			lantern_searcher_options probe = { engine->options.remote_timeout_ms,
+			                                   engine->options.remote_connect_timeout_ms, true, 5000 };
+			lantern_searcher_probe(engine->searcher, &probe);
+			engine_unload(engine);
+			continue;
+		}
 		if (status != LANTERN_ERROR_DATABASE_MODIFIED)
 			break;
 	}
@@ -1376,6 +1454,17 @@ lantern_status lantern_engine_search(lantern_engine *engine, const lantern_searc
 		json_decref(response);
 		return status;
 	}
+	const char *const *missing = NULL;
+	size_t missing_count = lantern_searcher_unavailable(engine->searcher, &missing);
+	if (missing_count) {
+		json_t *list = json_array();
+		for (size_t i = 0; i < missing_count; i++)
+			json_array_append_new(list, json_string(missing[i]));
+		json_object_set_new(response, "partial", json_true());
+		json_object_set_new(response, "unavailableShards", list);
+	}
+	if (!lantern_searcher_spelling_available(engine->searcher))
+		json_object_set_new(response, "spellingAvailable", json_false());
 	json_object_set_new(response, "query", json_string(request->query ? request->query : ""));
 	json_object_set_new(response, "request", request_echo(request));
 	json_object_set_new(response, "offset", json_integer((json_int_t)request->offset));
@@ -1487,6 +1576,17 @@ lantern_status lantern_engine_stats(lantern_engine *engine, json_t **out)
 	json_object_set_new(result, "documents", json_integer(total));
 	json_object_set_new(result, "generation", json_string(engine->generation_target ? engine->generation_target : ""));
 	json_object_set_new(result, "partitions", partitions);
+	const char *const *endpoints = NULL, *const *missing = NULL;
+	size_t endpoint_count = lantern_searcher_endpoints(engine->searcher, &endpoints);
+	size_t missing_count = lantern_searcher_unavailable(engine->searcher, &missing);
+	if (endpoint_count || missing_count) {
+		json_t *up = json_array(), *down = json_array();
+		for (size_t i = 0; i < endpoint_count; i++)
+			json_array_append_new(up, json_string(endpoints[i]));
+		for (size_t i = 0; i < missing_count; i++)
+			json_array_append_new(down, json_string(missing[i]));
+		json_object_set_new(result, "shards", json_pack("{s:o, s:o}", "available", up, "unavailable", down));
+	}
 	if (status != LANTERN_OK) {
 		json_decref(result);
 		return status;

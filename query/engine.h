@@ -91,6 +91,20 @@ typedef struct lantern_engine lantern_engine;
  * there is no index. */
 lantern_status lantern_engine_open(lantern_engine **out, const char *index_path,
                                    const char *const *labels, size_t label_count);
+
+/* Shards (docs/scaling.md): a partition folder may be a Xapian stub naming
+ * local databases and remote xapian-tcpsrv endpoints. */
+typedef struct lantern_engine_options {
+	unsigned remote_timeout_ms;          /* 0: 10000 */
+	unsigned remote_connect_timeout_ms;  /* 0: 10000 */
+	/* true: answer from the shards that respond, flagged "partial";
+	 * false: fail with LANTERN_ERROR_NETWORK (lanternd: 503). */
+	bool partial_results;
+} lantern_engine_options;
+
+lantern_status lantern_engine_open_with(lantern_engine **out, const char *index_path,
+                                        const char *const *labels, size_t label_count,
+                                        const lantern_engine_options *options);
 void lantern_engine_close(lantern_engine *engine);
 
 /* The partitions being searched (borrowed, valid until the next call). */

@@ -103,6 +103,10 @@ lantern_status lantern_database_replace_document(lantern_database *db, const cha
  * id is new to this database); its document number goes to *docid. */
 lantern_status lantern_database_add_document(lantern_database *db, const lantern_document *doc,
                                              unsigned flags, uint32_t *docid);
+/* Adds only the document's words to the spelling dictionary (a
+ * --spelling-only index: the local dictionary of remote shards). */
+lantern_status lantern_database_add_spelling_of(lantern_database *db, const lantern_document *doc);
+
 /* Deletes the document with this document number. */
 lantern_status lantern_database_delete_docid(lantern_database *db, uint32_t docid,
                                              unsigned flags);

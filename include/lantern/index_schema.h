@@ -14,7 +14,7 @@ extern "C" {
 #endif
 
 /* Stored in each partition's metadata under "lantern.format". */
-#define LANTERN_INDEX_FORMAT "2"
+#define LANTERN_INDEX_FORMAT "3"
 
 /* ---------------------------------------------------------------- free-text prefixes
  * Title and summary are indexed twice: unprefixed (so a plain query finds
@@ -58,11 +58,15 @@ enum lantern_value_slot {
 	LANTERN_SLOT_STATE = 0,
 	LANTERN_SLOT_PUBLISHED = 1,   /* YYYYMMDD, zeros for unknown month/day */
 	LANTERN_SLOT_UPDATED = 2,     /* YYYYMMDD */
-	LANTERN_SLOT_TITLE_SORT = 3,  /* lowercased title */
+	/* Sort keys hold the resource id after the key itself, so equal keys
+	 * still sort the same way everywhere - and Xapian's remote backend,
+	 * which cannot run a KeyMaker, can sort by them. */
+	LANTERN_SLOT_TITLE_SORT = 3,  /* lowercased title, \x1f, id */
 	/* The resource id: the last tie-breaker of every ordering, so that equal
 	 * scores come out in the same order whatever Xapian's document numbers
 	 * are (they differ between builds and between shards). */
 	LANTERN_SLOT_ID = 4,
+	LANTERN_SLOT_DATE_SORT = 5,   /* YYYYMMDD (published; "00000000" when unknown), \x1f, id */
 	/* Facet combinations: the document's values of one field, sorted, joined
 	 * with '|'. ValueCountMatchSpy counts combinations (which works on remote
 	 * shards too); the query engine splits them into per-value counts. */

@@ -31,6 +31,40 @@ typedef struct lantern_match lantern_match;
  * query parsing and snippets (NULL: English). */
 lantern_status lantern_searcher_open(lantern_searcher **out, const char *const *paths,
                                      size_t count, const char *language);
+
+/* How shards behind a stub are reached. A path may be a Xapian stub: a
+ * folder holding a XAPIANDB file (or the file itself) whose lines are
+ * `auto PATH` (relative to the stub) or `remote HOST:PORT` (xapian-tcpsrv).
+ * Remote shards are opened with these timeouts, so a shard that is down or
+ * slow fails a request in bounded time instead of hanging it. */
+typedef struct lantern_searcher_options {
+	unsigned remote_timeout_ms;         /* per network operation; 0: 10000 */
+	unsigned remote_connect_timeout_ms; /* 0: 10000 */
+	/* Leave out remote shards that cannot be reached (listed by
+	 * lantern_searcher_unavailable) instead of failing. An unreachable
+	 * endpoint is not retried for `retry_after_ms`. */
+	bool allow_partial;
+	unsigned retry_after_ms;
+} lantern_searcher_options;
+
+lantern_status lantern_searcher_open_with(lantern_searcher **out, const char *const *paths,
+                                          size_t count, const char *language,
+                                          const lantern_searcher_options *options);
+/* Remote shards left out (allow_partial), as "HOST:PORT"; borrowed. */
+size_t lantern_searcher_unavailable(const lantern_searcher *searcher, const char *const **endpoints);
+/* True when any shard is remote (Xapian's remote backend serves no spelling data). */
+bool lantern_searcher_has_remote(const lantern_searcher *searcher);
+/* Spelling and synonyms can be served: no remote shards, or a local
+ * database in the stub that holds them. */
+bool lantern_searcher_spelling_available(const lantern_searcher *searcher);
+/* Marks an endpoint unreachable (after a network error) so the next open
+ * skips it for the retry period. */
+void lantern_searcher_mark_unreachable(const char *endpoint, unsigned retry_after_ms);
+/* Checks each remote shard with a small query; the ones that fail within
+ * the timeouts are marked unreachable. Returns how many failed. */
+size_t lantern_searcher_probe(lantern_searcher *searcher, const lantern_searcher_options *options);
+/* Remote endpoints of this searcher ("HOST:PORT"), for health reports; borrowed. */
+size_t lantern_searcher_endpoints(const lantern_searcher *searcher, const char *const **endpoints);
 void lantern_searcher_close(lantern_searcher *searcher);
 /* Moves to the latest committed revision; *changed says whether it moved. */
 lantern_status lantern_searcher_reopen(lantern_searcher *searcher, bool *changed);

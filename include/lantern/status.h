@@ -34,7 +34,8 @@ typedef enum lantern_status {
 	LANTERN_ERROR_ENGINE_INVALID_ARGUMENT = 27, /* Xapian::InvalidArgumentError */
 	LANTERN_ERROR_ENGINE_RANGE = 28,       /* Xapian::RangeError */
 	LANTERN_ERROR_ENGINE = 29,             /* any other Xapian::Error */
-	LANTERN_ERROR_INTERNAL = 30            /* an unexpected C++ exception */
+	LANTERN_ERROR_INTERNAL = 30,           /* an unexpected C++ exception */
+	LANTERN_ERROR_NETWORK = 31             /* Xapian::NetworkError: a remote shard is down or slow */
 } lantern_status;
 
 /* A short constant description of a status ("database locked"). Never NULL;

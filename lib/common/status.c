@@ -35,6 +35,7 @@ const char *lantern_status_to_string(lantern_status status)
 	case LANTERN_ERROR_ENGINE_RANGE: return "engine: value out of range";
 	case LANTERN_ERROR_ENGINE: return "engine error";
 	case LANTERN_ERROR_INTERNAL: return "internal error";
+	case LANTERN_ERROR_NETWORK: return "remote shard unavailable";
 	}
 	return "unknown status";
 }

@@ -677,11 +677,24 @@ lantern_status lantern_resource_build(const lantern_resource *resource,
 	}
 	if (status == LANTERN_OK) {
 		const char *title = lantern_metadata_get(metadata, LANTERN_FIELD_TITLE);
+		const char *id = lantern_metadata_get(metadata, LANTERN_FIELD_ID);
 		size_t length = lantern_utf8_truncate(title, strlen(title), 200);
-		char sort_key[201];
+		char sort_key[512];
 		for (size_t i = 0; i < length; i++)
 			sort_key[i] = (char)tolower((unsigned char)title[i]);
-		status = lantern_document_set_value(doc, LANTERN_SLOT_TITLE_SORT, sort_key, length);
+		length += (size_t)snprintf(sort_key + length, sizeof(sort_key) - length, "\x1f%s", id);
+		status = lantern_document_set_value(doc, LANTERN_SLOT_TITLE_SORT, sort_key,
+		                                    length < sizeof(sort_key) ? length : sizeof(sort_key) - 1);
+		char date_key[256];
+		const char *published = lantern_metadata_get(metadata, LANTERN_FIELD_PUBLISHED);
+		char sortable[9] = "00000000";
+		if (published && !lantern_date_parse(published, sortable))
+			memcpy(sortable, "00000000", 9);
+		int date_length = snprintf(date_key, sizeof(date_key), "%s\x1f%s", sortable, id);
+		if (status == LANTERN_OK)
+			status = lantern_document_set_value(doc, LANTERN_SLOT_DATE_SORT, date_key,
+			                                    (size_t)date_length < sizeof(date_key) ? (size_t)date_length
+			                                                                           : sizeof(date_key) - 1);
 	}
 	if (status == LANTERN_OK) {
 		const char *id = lantern_metadata_get(metadata, LANTERN_FIELD_ID);

@@ -59,6 +59,8 @@ lantern_status lantern_engine_translate_exception() noexcept
 		return fail(LANTERN_ERROR_ENGINE_INVALID_ARGUMENT, e);
 	} catch (const Xapian::RangeError &e) {
 		return fail(LANTERN_ERROR_ENGINE_RANGE, e);
+	} catch (const Xapian::NetworkError &e) {
+		return fail(LANTERN_ERROR_NETWORK, e);
 	} catch (const Xapian::Error &e) {
 		return fail(LANTERN_ERROR_ENGINE, e);
 	} catch (const std::bad_alloc &) {
@@ -447,6 +449,14 @@ lantern_status lantern_database_add_document(lantern_database *db, const lantern
 	Xapian::docid added = db->db.add_document(doc->doc);
 	if (docid)
 		*docid = added;
+	return LANTERN_OK;
+	ENGINE_GUARD_END
+}
+
+lantern_status lantern_database_add_spelling_of(lantern_database *db, const lantern_document *doc)
+{
+	ENGINE_GUARD_BEGIN
+	adjust_spelling(db->db, doc->doc, true);
 	return LANTERN_OK;
 	ENGINE_GUARD_END
 }

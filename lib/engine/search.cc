@@ -15,9 +15,18 @@ extern "C" {
 
 #include <xapian.h>
 
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -39,9 +48,15 @@ static char *copy_string(const std::string &text)
 
 struct lantern_searcher {
 	Xapian::Database db;
-	std::vector<Xapian::Database> parts; /* the same databases one by one, for figures */
+	std::vector<Xapian::Database> parts; /* one per path (a stub's shards combined), for figures */
 	std::vector<std::string> paths;
 	Xapian::Stem stem;
+	Xapian::Database local;               /* the local databases only: spelling and synonyms */
+	size_t local_count = 0;
+	size_t searched_count = 0;            /* databases in `db` */
+	std::vector<std::string> endpoints;   /* remote shards opened */
+	std::vector<std::string> unavailable; /* remote shards left out */
+	std::vector<const char *> endpoint_views, unavailable_views;
 };
 
 struct lantern_query {
@@ -56,22 +71,188 @@ struct lantern_match {
 
 /* ------------------------------------------------------------------ searchers */
 
-lantern_status lantern_searcher_open(lantern_searcher **out, const char *const *paths,
-                                     size_t count, const char *language)
+namespace {
+
+std::mutex unreachable_lock;
+std::map<std::string, std::chrono::steady_clock::time_point> unreachable_until;
+
+bool recently_unreachable(const std::string &endpoint)
+{
+	std::lock_guard<std::mutex> guard(unreachable_lock);
+	auto found = unreachable_until.find(endpoint);
+	return found != unreachable_until.end() && std::chrono::steady_clock::now() < found->second;
+}
+
+void remember_unreachable(const std::string &endpoint, unsigned retry_after_ms)
+{
+	std::lock_guard<std::mutex> guard(unreachable_lock);
+	unreachable_until[endpoint] =
+		std::chrono::steady_clock::now() + std::chrono::milliseconds(retry_after_ms ? retry_after_ms : 5000);
+}
+
+std::string stub_file_of(const std::string &path)
+{
+	struct stat info;
+	if (stat(path.c_str(), &info) != 0)
+		return std::string();
+	if (S_ISREG(info.st_mode))
+		return path;
+	std::string inside = path + "/XAPIANDB";
+	if (S_ISDIR(info.st_mode) && stat(inside.c_str(), &info) == 0 && S_ISREG(info.st_mode))
+		return inside;
+	return std::string();
+}
+
+/* Adds the database at `path` (a real database or a stub) to `part`. */
+void open_into(lantern_searcher &searcher, Xapian::Database &part, const std::string &path,
+               const lantern_searcher_options &options, int depth)
+{
+	std::string stub = stub_file_of(path);
+	if (stub.empty() || depth > 4) {
+		Xapian::Database local(path);
+		/* A local database without documents (a --spelling-only index) only
+		 * supplies spelling, synonyms and metadata. Keeping it out of the
+		 * match also keeps Xapian 1.4 from miscounting match spies when
+		 * local and remote shards are mixed. */
+		if (local.get_doccount() > 0 || depth == 0) {
+			part.add_database(local);
+			searcher.searched_count++;
+		}
+		searcher.local.add_database(local);
+		searcher.local_count++;
+		return;
+	}
+	std::ifstream lines(stub);
+	if (!lines)
+		throw Xapian::DatabaseOpeningError("cannot read stub " + stub);
+	std::string base = stub.substr(0, stub.find_last_of('/'));
+	std::string line;
+	size_t entries = 0;
+	while (std::getline(lines, line)) {
+		std::istringstream words(line);
+		std::string kind, target;
+		words >> kind >> target;
+		if (kind.empty() || kind[0] == '#')
+			continue;
+		entries++;
+		if (kind == "auto" || kind == "glass" || kind == "chert" || kind == "honey") {
+			open_into(searcher, part, target[0] == '/' ? target : base + "/" + target, options, depth + 1);
+			continue;
+		}
+		if (kind != "remote")
+			throw Xapian::DatabaseOpeningError("unsupported stub line '" + line + "' in " + stub);
+		size_t colon = target.rfind(':');
+		if (colon == std::string::npos || target.compare(0, 2, "::") == 0)
+			throw Xapian::DatabaseOpeningError("expected 'remote HOST:PORT' in " + stub);
+		std::string host = colon == 0 ? "127.0.0.1" : target.substr(0, colon);
+		unsigned port = static_cast<unsigned>(std::strtoul(target.c_str() + colon + 1, nullptr, 10));
+		std::string endpoint = host + ":" + std::to_string(port);
+		if (options.allow_partial && recently_unreachable(endpoint)) {
+			searcher.unavailable.push_back(endpoint);
+			continue;
+		}
+		try {
+			part.add_database(Xapian::Remote::open(host, port,
+			                                       options.remote_timeout_ms ? options.remote_timeout_ms : 10000,
+			                                       options.remote_connect_timeout_ms ? options.remote_connect_timeout_ms : 10000));
+			searcher.endpoints.push_back(endpoint);
+			searcher.searched_count++;
+		} catch (const Xapian::NetworkError &) {
+			remember_unreachable(endpoint, options.retry_after_ms);
+			if (!options.allow_partial)
+				throw;
+			searcher.unavailable.push_back(endpoint);
+		}
+	}
+	if (!entries)
+		throw Xapian::DatabaseOpeningError("empty stub " + stub);
+}
+
+} // namespace
+
+lantern_status lantern_searcher_open_with(lantern_searcher **out, const char *const *paths,
+                                          size_t count, const char *language,
+                                          const lantern_searcher_options *options)
 {
 	*out = nullptr;
+	lantern_searcher_options defaults = { 0, 0, false, 0 };
+	const lantern_searcher_options &settings = options ? *options : defaults;
 	ENGINE_GUARD_BEGIN
 	std::unique_ptr<lantern_searcher> searcher(new lantern_searcher());
 	for (size_t i = 0; i < count; i++) {
-		Xapian::Database part(paths[i]);
+		Xapian::Database part;
+		open_into(*searcher, part, paths[i], settings, 0);
 		searcher->db.add_database(part);
 		searcher->parts.push_back(part);
 		searcher->paths.emplace_back(paths[i]);
 	}
+	if (searcher->searched_count == 0)
+		throw Xapian::NetworkError("no shard of the index is reachable");
+	for (const std::string &endpoint : searcher->endpoints)
+		searcher->endpoint_views.push_back(endpoint.c_str());
+	for (const std::string &endpoint : searcher->unavailable)
+		searcher->unavailable_views.push_back(endpoint.c_str());
 	searcher->stem = lantern_engine_make_stem(language);
 	*out = searcher.release();
 	return LANTERN_OK;
 	ENGINE_GUARD_END
+}
+
+lantern_status lantern_searcher_open(lantern_searcher **out, const char *const *paths,
+                                     size_t count, const char *language)
+{
+	return lantern_searcher_open_with(out, paths, count, language, nullptr);
+}
+
+size_t lantern_searcher_unavailable(const lantern_searcher *searcher, const char *const **endpoints)
+{
+	*endpoints = searcher->unavailable_views.data();
+	return searcher->unavailable_views.size();
+}
+
+size_t lantern_searcher_endpoints(const lantern_searcher *searcher, const char *const **endpoints)
+{
+	*endpoints = searcher->endpoint_views.data();
+	return searcher->endpoint_views.size();
+}
+
+bool lantern_searcher_has_remote(const lantern_searcher *searcher)
+{
+	return !searcher->endpoints.empty() || !searcher->unavailable.empty();
+}
+
+bool lantern_searcher_spelling_available(const lantern_searcher *searcher)
+{
+	return !lantern_searcher_has_remote(searcher) || searcher->local_count > 0;
+}
+
+size_t lantern_searcher_probe(lantern_searcher *searcher, const lantern_searcher_options *options)
+{
+	size_t failed = 0;
+	for (const std::string &endpoint : searcher->endpoints) {
+		try {
+			size_t colon = endpoint.rfind(':');
+			Xapian::Database remote = Xapian::Remote::open(
+				endpoint.substr(0, colon), static_cast<unsigned>(std::stoul(endpoint.substr(colon + 1))),
+				options->remote_timeout_ms ? options->remote_timeout_ms : 10000,
+				options->remote_connect_timeout_ms ? options->remote_connect_timeout_ms : 10000);
+			Xapian::Enquire enquire(remote);
+			enquire.set_query(Xapian::Query::MatchAll);
+			enquire.get_mset(0, 1);
+		} catch (...) {
+			remember_unreachable(endpoint, options->retry_after_ms);
+			failed++;
+		}
+	}
+	return failed;
+}
+
+void lantern_searcher_mark_unreachable(const char *endpoint, unsigned retry_after_ms)
+{
+	try {
+		remember_unreachable(endpoint, retry_after_ms);
+	} catch (...) {
+	}
 }
 
 void lantern_searcher_close(lantern_searcher *searcher)
@@ -105,7 +286,7 @@ lantern_status lantern_searcher_get_metadata(lantern_searcher *searcher, const c
 {
 	*out = nullptr;
 	ENGINE_GUARD_BEGIN
-	*out = copy_string(searcher->db.get_metadata(key));
+	*out = copy_string(searcher->local_count ? searcher->local.get_metadata(key) : searcher->db.get_metadata(key));
 	return LANTERN_OK;
 	ENGINE_GUARD_END
 }
@@ -150,14 +331,23 @@ uint32_t lantern_searcher_term_frequency(lantern_searcher *searcher, const char 
 	}
 }
 
+/* Xapian's remote backend serves no synonym or spelling data: with remote
+ * shards they come from the local databases of the stub (a --spelling-only
+ * index, docs/scaling.md). */
+static Xapian::Database &dictionary_of(lantern_searcher *searcher)
+{
+	return searcher->endpoints.empty() && searcher->unavailable.empty() ? searcher->db : searcher->local;
+}
+
 lantern_status lantern_searcher_each_synonym(lantern_searcher *searcher,
                                              lantern_synonym_visitor visit, void *context)
 {
 	ENGINE_GUARD_BEGIN
-	for (Xapian::TermIterator key = searcher->db.synonym_keys_begin();
-	     key != searcher->db.synonym_keys_end(); ++key) {
-		for (Xapian::TermIterator synonym = searcher->db.synonyms_begin(*key);
-		     synonym != searcher->db.synonyms_end(*key); ++synonym) {
+	Xapian::Database &source = dictionary_of(searcher);
+	for (Xapian::TermIterator key = source.synonym_keys_begin();
+	     key != source.synonym_keys_end(); ++key) {
+		for (Xapian::TermIterator synonym = source.synonyms_begin(*key);
+		     synonym != source.synonyms_end(*key); ++synonym) {
 			if (visit(context, (*key).c_str(), (*synonym).c_str()) != 0)
 				return LANTERN_OK;
 		}
@@ -170,7 +360,7 @@ lantern_status lantern_searcher_spell(lantern_searcher *searcher, const char *wo
 {
 	*out = nullptr;
 	ENGINE_GUARD_BEGIN
-	*out = copy_string(searcher->db.get_spelling_suggestion(word));
+	*out = copy_string(dictionary_of(searcher).get_spelling_suggestion(word));
 	return LANTERN_OK;
 	ENGINE_GUARD_END
 }
@@ -230,7 +420,7 @@ lantern_status lantern_query_parse(lantern_searcher *searcher, const char *text,
 		*corrected = nullptr;
 	ENGINE_GUARD_BEGIN
 	Xapian::QueryParser parser;
-	parser.set_database(searcher->db);
+	parser.set_database((options->flags & LANTERN_PARSE_SPELLING) ? dictionary_of(searcher) : searcher->db);
 	parser.set_stemmer(searcher->stem);
 	parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
 	parser.set_default_op((options->flags & LANTERN_PARSE_DEFAULT_AND) ? Xapian::Query::OP_AND
@@ -406,27 +596,45 @@ public:
 
 } // namespace
 
+/* Relevance feedback computed here rather than with Enquire::get_eset(),
+ * whose statistics differ between a single database and remote shards:
+ * each word of the documents is weighted (1 + log wdf) * log(N / termfreq)
+ * with the collection's own figures, so the related list is the same
+ * however the index is split. */
 lantern_status lantern_query_related(lantern_searcher *searcher, const char *const *unique_terms,
                                      size_t count, size_t term_limit, lantern_query **out)
 {
 	*out = nullptr;
 	ENGINE_GUARD_BEGIN
-	Xapian::RSet relevant;
+	UnprefixedWords usable;
+	std::map<std::string, double> weights;
+	double documents = searcher->db.get_doccount();
 	for (size_t i = 0; i < count; i++) {
 		Xapian::PostingIterator posting = searcher->db.postlist_begin(unique_terms[i]);
-		if (posting != searcher->db.postlist_end(unique_terms[i]))
-			relevant.add_document(*posting);
+		if (posting == searcher->db.postlist_end(unique_terms[i]))
+			continue;
+		Xapian::Document doc = searcher->db.get_document(*posting);
+		for (Xapian::TermIterator term = doc.termlist_begin(); term != doc.termlist_end(); ++term) {
+			if (!usable(*term))
+				continue;
+			double frequency = searcher->db.get_termfreq(*term);
+			if (frequency <= 0 || frequency >= documents)
+				continue;
+			weights[*term] += (1.0 + std::log(static_cast<double>(term.get_wdf()))) *
+			                  std::log(documents / frequency);
+		}
 	}
-	if (relevant.empty())
+	if (weights.empty())
 		return LANTERN_OK;
-	Xapian::Enquire enquire(searcher->db);
-	UnprefixedWords decider;
-	Xapian::ESet terms = enquire.get_eset(static_cast<Xapian::termcount>(term_limit), relevant, &decider);
-	if (terms.empty())
-		return LANTERN_OK;
+	std::vector<std::pair<std::string, double>> ranked(weights.begin(), weights.end());
+	std::sort(ranked.begin(), ranked.end(), [](const auto &a, const auto &b) {
+		return a.second != b.second ? a.second > b.second : a.first < b.first;
+	});
+	if (ranked.size() > term_limit)
+		ranked.resize(term_limit);
 	std::vector<Xapian::Query> parts;
-	for (Xapian::ESetIterator it = terms.begin(); it != terms.end(); ++it)
-		parts.emplace_back(*it);
+	for (const auto &entry : ranked)
+		parts.emplace_back(entry.first);
 	*out = new lantern_query{ Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end()) };
 	return LANTERN_OK;
 	ENGINE_GUARD_END
@@ -450,19 +658,18 @@ lantern_status lantern_searcher_match(lantern_searcher *searcher, const lantern_
 		                                                0, 1, options->bm25_b, 0.5));
 	}
 	enquire.set_docid_order(Xapian::Enquire::ASCENDING);
-	Xapian::MultiValueKeyMaker keys;
+	/* Plain value sorts only: the remote backend cannot run a KeyMaker, so
+	 * sort slots carry their own tie-breaker (index_schema.h). */
 	switch (options->sort) {
 	case LANTERN_SORT_RELEVANCE:
 		if (options->break_ties)
 			enquire.set_sort_by_relevance_then_value(options->tie_slot, false);
 		break;
 	case LANTERN_SORT_VALUE_DESCENDING:
+		enquire.set_sort_by_value_then_relevance(options->sort_slot, true);
+		break;
 	case LANTERN_SORT_VALUE_ASCENDING:
-		keys.add_value(options->sort_slot, options->sort == LANTERN_SORT_VALUE_DESCENDING);
-		if (options->break_ties)
-			keys.add_value(options->tie_slot);
-		/* The key maker outlives get_mset(): Enquire keeps a reference. */
-		enquire.set_sort_by_key_then_relevance(&keys, false);
+		enquire.set_sort_by_value_then_relevance(options->sort_slot, false);
 		break;
 	}
 	for (size_t i = 0; i < options->count_slot_count; i++) {

@@ -93,6 +93,9 @@ static lanternd_config *config_defaults(void)
 	config->max_uri_bytes = 8192;
 	config->max_header_bytes = 32 * 1024;
 	config->access_log = false;
+	config->shard_timeout_ms = 2000;
+	config->shard_connect_timeout_ms = 1000;
+	config->shard_partial = false;
 	config->partition_count = 1;
 	config->partitions[0] = strdup("public");
 	config->listen_address = strdup("127.0.0.1");
@@ -400,6 +403,33 @@ lantern_status lanternd_config_load(lanternd_config **out, const char *path,
 					config->access_log = false;
 				else
 					problem(&reader, value, "expected true or false", key);
+			}
+		} else if (strcmp(key, "shards") == 0) {
+			if (value->kind != LANTERN_YAML_MAPPING) {
+				problem(&reader, value, "expected {timeout_ms, connect_timeout_ms, on_failure}", key);
+				continue;
+			}
+			for (size_t k = 0; k + 1 < value->count; k += 2) {
+				const char *setting = value->children[k]->text;
+				const lantern_yaml_node *item = value->children[k + 1];
+				if (strcmp(setting, "timeout_ms") == 0) {
+					if (read_unsigned(&reader, item, "shards.timeout_ms", 10, 600000, &number))
+						config->shard_timeout_ms = (unsigned)number;
+				} else if (strcmp(setting, "connect_timeout_ms") == 0) {
+					if (read_unsigned(&reader, item, "shards.connect_timeout_ms", 10, 600000, &number))
+						config->shard_connect_timeout_ms = (unsigned)number;
+				} else if (strcmp(setting, "on_failure") == 0) {
+					if ((word = scalar(&reader, item, "shards.on_failure"))) {
+						if (strcmp(word, "partial") == 0)
+							config->shard_partial = true;
+						else if (strcmp(word, "fail") == 0)
+							config->shard_partial = false;
+						else
+							problem(&reader, item, "expected fail (503) or partial", "shards.on_failure");
+					}
+				} else {
+					problem(&reader, value->children[k], "unknown setting", "shards");
+				}
 			}
 		} else if (strcmp(key, "tokens") == 0) {
 			read_tokens(&reader, config, value);

@@ -52,6 +52,10 @@ typedef struct lanternd_config {
 	char *trusted_header;
 	char *proxies[LANTERND_MAX_PROXIES];   /* numeric addresses */
 	size_t proxy_count;
+	/* Remote shards (docs/scaling.md). */
+	unsigned shard_timeout_ms;
+	unsigned shard_connect_timeout_ms;
+	bool shard_partial;            /* answer from the shards that respond (flagged) instead of 503 */
 } lanternd_config;
 
 /* Defaults, then the file (if `path` is non-NULL). Problems are reported in

@@ -209,7 +209,10 @@ static lantern_engine *engine_over(lanternd_server *server, const site *current,
 		slot->engine = NULL;
 	}
 	if (!slot->engine) {
-		*status = lantern_engine_open(&slot->engine, current->config->index, labels, label_count);
+		lantern_engine_options options = { current->config->shard_timeout_ms,
+		                                   current->config->shard_connect_timeout_ms,
+		                                   current->config->shard_partial };
+		*status = lantern_engine_open_with(&slot->engine, current->config->index, labels, label_count, &options);
 		if (*status != LANTERN_OK) {
 			slot->engine = NULL;
 			slot->key[0] = '\0';
@@ -459,6 +462,8 @@ static enum MHD_Result send_engine_error(struct MHD_Connection *connection, requ
 	case LANTERN_ERROR_DATABASE_OPENING:
 	case LANTERN_ERROR_DATABASE:
 		return send_problem(connection, context, current, 503, "the index is not available right now");
+	case LANTERN_ERROR_NETWORK:
+		return send_problem(connection, context, current, 503, "an index shard is not responding");
 	default:
 		return send_problem(connection, context, current, 500, "internal error");
 	}
@@ -863,6 +868,12 @@ static enum MHD_Result handle_health(lanternd_server *server, struct MHD_Connect
 	                         json_object_get(stats, "generation"), "version", LANTERN_VERSION);
 	if (partitions)
 		json_object_set_new(body, "partitions", partitions);
+	json_t *shards = json_object_get(stats, "shards");
+	if (shards) {
+		json_object_set(body, "shards", shards);
+		if (json_array_size(json_object_get(shards, "unavailable")))
+			json_object_set_new(body, "status", json_string("degraded"));
+	}
 	json_decref(stats);
 	return send_json(connection, context, current, 200, body);
 }
@@ -874,9 +885,19 @@ static enum MHD_Result handle_metrics(lanternd_server *server, struct MHD_Connec
 	json_t *partitions = NULL;
 	json_t *stats = caller_stats(server, current, &context->who, &partitions, &status);
 	long long documents = stats ? (long long)json_integer_value(json_object_get(stats, "documents")) : -1;
-	json_decref(stats);
 	lantern_buffer out = LANTERN_BUFFER_INIT(0);
 	lanternd_metrics_render(&out, documents, LANTERN_VERSION);
+	json_t *shards = json_object_get(stats, "shards");
+	if (shards) {
+		lantern_buffer_printf(&out,
+			"# HELP lantern_shards Remote shards by state.\n"
+			"# TYPE lantern_shards gauge\n"
+			"lantern_shards{state=\"available\"} %zu\n"
+			"lantern_shards{state=\"unavailable\"} %zu\n",
+			json_array_size(json_object_get(shards, "available")),
+			json_array_size(json_object_get(shards, "unavailable")));
+	}
+	json_decref(stats);
 	if (partitions) {
 		lantern_buffer_append_string(&out,
 			"# HELP lantern_partition_documents Documents per index partition (admin only).\n"
