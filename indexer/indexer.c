@@ -227,12 +227,14 @@ static void process_source(run *state_run, size_t index, lantern_term_generator 
 	const lantern_folder *folder = &state_run->crawl->folders[source->folder];
 	const state_entry *previous = state_run->force_all ? NULL
 	                            : state_table_find(state_run->state, source->path);
+	bool stats_equal = false;
 	if (previous && !state_run->options->check) {
 		lantern_input_file files[3];
 		lantern_status status;
 		size_t count = lantern_source_stat(state_run->crawl, source, files, &status);
 		bool unchanged = status == LANTERN_OK &&
 		                 state_unchanged(previous, files, count, folder->context_hash);
+		stats_equal = status == LANTERN_OK && state_stats_equal(previous, files, count, folder->context_hash);
 		free_inputs(files, count);
 		if (unchanged) {
 			result->kind = RESULT_UNCHANGED;
@@ -262,8 +264,18 @@ static void process_source(run *state_run, size_t index, lantern_term_generator 
 		result->id_line = id_field->line;
 		result->id_column = id_field->column;
 	}
-	if (previous && previous->content_hash == resource.content_hash)
+	if (previous && previous->content_hash == resource.content_hash) {
 		result->same_content = true;
+		/* Stats as stored and the same bytes: only the racy-timestamp rule
+		 * made us look. Nothing to write (the stamp stays racy, so the file
+		 * is hashed again next time, which is the point). */
+		if (stats_equal && strcmp(previous->id, result->id ? result->id : "") == 0 &&
+		    strcmp(previous->access, result->access ? result->access : "") == 0) {
+			result->kind = RESULT_UNCHANGED;
+			lantern_resource_clear(&resource);
+			return;
+		}
+	}
 	unsigned shards = state_run->options->shard_count;
 	if (result->id && shards > 1 &&
 	    lantern_hash64(result->id, strlen(result->id), 0) % shards != state_run->options->shard_index) {

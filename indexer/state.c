@@ -152,6 +152,18 @@ char *state_format(const lantern_resource *resource, const char *source, uint64_
 	return text;
 }
 
+bool state_stats_equal(const state_entry *entry, const lantern_input_file *files, size_t count,
+                       uint64_t context_hash)
+{
+	if (entry->context_hash != context_hash || entry->file_count != count)
+		return false;
+	for (size_t i = 0; i < count; i++)
+		if (strcmp(entry->files[i].path, files[i].path) != 0 || entry->files[i].size != files[i].size ||
+		    entry->files[i].mtime_ns != files[i].mtime_ns)
+			return false;
+	return true;
+}
+
 bool state_unchanged(const state_entry *entry, const lantern_input_file *files, size_t count,
                      uint64_t context_hash)
 {

@@ -48,5 +48,8 @@ char *state_format(const lantern_resource *resource, const char *source, uint64_
  * granularity of being read might have changed again unseen). */
 bool state_unchanged(const state_entry *entry, const lantern_input_file *files, size_t count,
                      uint64_t context_hash);
+/* The same comparison without the racy-timestamp rule. */
+bool state_stats_equal(const state_entry *entry, const lantern_input_file *files, size_t count,
+                       uint64_t context_hash);
 
 #endif
