@@ -502,7 +502,12 @@ static lantern_status rewrite_synonyms(const lantern_engine *engine, const char 
 		while (i < length && !isspace((unsigned char)text[i]) && text[i] != '(' && text[i] != ')' &&
 		       text[i] != '"')
 			i++;
-		words[word_count++] = (word_span){ start, i - start, is_plain_word(text + start, i - start) };
+		/* Trailing punctuation is not part of the word ("What is DMST?"); it
+		 * stays in the text, after the rewritten word. */
+		size_t end = i;
+		while (end > start + 1 && strchr(".,;:!?", text[end - 1]))
+			end--;
+		words[word_count++] = (word_span){ start, end - start, is_plain_word(text + start, end - start) };
 	}
 	lantern_status status = LANTERN_OK;
 	size_t copied = 0; /* bytes of text already in result */
@@ -1196,6 +1201,9 @@ static lantern_status build_plan(lantern_engine *engine, const lantern_search_re
 			status = lantern_error_set(LANTERN_ERROR_INVALID_ARGUMENT,
 			                           "the query has more than %d terms (after expanding synonyms and wildcards)",
 			                           LANTERN_QUERY_MAX_TERMS);
+		if (status == LANTERN_OK && lantern_query_wildcard_count(plan->text) > LANTERN_QUERY_MAX_WILDCARDS)
+			status = lantern_error_set(LANTERN_ERROR_INVALID_ARGUMENT,
+			                           "the query has more than %d wildcards", LANTERN_QUERY_MAX_WILDCARDS);
 		if (status == LANTERN_OK && lantern_query_is_empty(plan->text)) {
 			/* Only stop characters: nothing can match. */
 			lantern_query_free(plan->text);

@@ -47,6 +47,7 @@ int lantern_facet_lookup(const char *name);
 #define LANTERN_QUERY_MAX_TERMS 64
 #define LANTERN_QUERY_MAX_DEPTH 16       /* nested parentheses */
 #define LANTERN_QUERY_MAX_EXPANSION 64   /* terms one wildcard/partial word becomes */
+#define LANTERN_QUERY_MAX_WILDCARDS 8    /* wildcards per query: at most 8 x 64 expanded terms */
 #define LANTERN_RESULT_MAX_LIMIT 1000
 #define LANTERN_RESULT_WINDOW 10000      /* offset + limit */
 #define LANTERN_FILTER_MAX_VALUES 32

@@ -152,8 +152,11 @@ typedef enum lantern_query_operator {
 lantern_status lantern_query_combine(lantern_query_operator op, const lantern_query *const *queries,
                                      size_t count, lantern_query **out);
 bool lantern_query_is_empty(const lantern_query *query);
-/* Number of terms the query holds (for limits). */
+/* Number of terms the query holds, each unexpanded wildcard counting one
+ * (for limits). */
 size_t lantern_query_term_count(const lantern_query *query);
+/* Number of wildcard (and partial-word) terms in the query. */
+size_t lantern_query_wildcard_count(const lantern_query *query);
 /* Xapian's description, for debugging and tests. Caller frees. */
 char *lantern_query_describe(const lantern_query *query);
 void lantern_query_free(lantern_query *query);

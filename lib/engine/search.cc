@@ -544,12 +544,36 @@ bool lantern_query_is_empty(const lantern_query *query)
 	return !query || query->query.empty();
 }
 
+static size_t count_wildcards(const Xapian::Query &query)
+{
+	if (query.get_type() == Xapian::Query::OP_WILDCARD)
+		return 1;
+	size_t count = 0;
+	for (size_t i = 0; i < query.get_num_subqueries(); i++)
+		count += count_wildcards(query.get_subquery(i));
+	return count;
+}
+
+size_t lantern_query_wildcard_count(const lantern_query *query)
+{
+	if (!query)
+		return 0;
+	try {
+		return count_wildcards(query->query);
+	} catch (...) {
+		lantern_engine_translate_exception();
+		return 0;
+	}
+}
+
 size_t lantern_query_term_count(const lantern_query *query)
 {
 	if (!query)
 		return 0;
 	try {
-		size_t count = 0;
+		/* A wildcard is not expanded until the match; it counts as one term
+		 * here (and the number of wildcards has its own limit). */
+		size_t count = count_wildcards(query->query);
 		for (Xapian::TermIterator it = query->query.get_terms_begin();
 		     it != query->query.get_terms_end(); ++it)
 			count++;

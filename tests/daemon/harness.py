@@ -408,16 +408,15 @@ class Harness:
 
     # ------------------------------------------------------------ HTTP shapes
     def json_response(self, response, message, status=200):
-        """Checks status and a JSON Content-Type; returns the parsed body or None."""
-        ok = self.eq(status, response.status, f"{message}: status") and \
-            self.check(response.content_type.startswith("application/json"),
-                       f"{message}: Content-Type is application/json", response.content_type)
+        """Checks status and a JSON Content-Type; returns the parsed body ({} if not JSON)."""
+        self.eq(status, response.status, f"{message}: status")
+        self.check(response.content_type.startswith("application/json"),
+                   f"{message}: Content-Type is application/json", response.content_type)
         try:
-            body = response.json()
+            return response.json()
         except ValueError as error:
             self.fail(f"{message}: body is not JSON ({error}): {response.body[:300]!r}")
-            return None
-        return body if ok else body
+            return {}
 
     def problem(self, response, status, message, detail_contains=None):
         """An RFC 9457 problem document with `status` and a non-empty detail."""

@@ -28,11 +28,10 @@ import ssl
 import subprocess
 import sys
 import time
-import urllib.parse
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import SOURCE_DIR, Harness, _die_with_parent, free_port  # noqa: E402
+from harness import SOURCE_DIR, Harness, Response, _die_with_parent, free_port  # noqa: E402
 
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx", "/usr/local/sbin/nginx")
                                        if os.access(p, os.X_OK)), None)
@@ -75,7 +74,7 @@ def render(text):
         (r"(?m)^\s*listen \[::\]:\d+.*\n", ""),  # no IPv6 needed here
         (r"listen 80;", f"listen 127.0.0.1:{http_port};"),
         (r"server 127\.0\.0\.1:8080", f"server 127.0.0.1:{d.port}"),
-        (r"/var/log/nginx/", os.path.join(h.tmp, "nginx-") ),
+        (r"/var/log/nginx/", os.path.join(h.tmp, "nginx-")),
     ]
     if tls:
         substitutions += [
@@ -162,7 +161,6 @@ def via_proxy(path, method="GET", headers=None, body=None, secure=True):
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         data = response.read()
-        from harness import Response
         return Response(response.status, response.reason, response.getheaders(), data)
     finally:
         connection.close()

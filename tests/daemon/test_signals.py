@@ -22,7 +22,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -309,12 +308,19 @@ with h.section("SIGTERM drains requests in flight"):
 
 with h.section("a client giving up mid-request does not hold the drain"):
     d = h.start_daemon(index, name="lanternd-abandon")
-    for _ in range(60):
-        s = socket.create_connection(("127.0.0.1", d.port), timeout=5)
-        s.sendall(b"GET /api/search?q=traff")  # half a request line, then gone
-        s.close()
-    time.sleep(1.0)
-    lingering = close_wait_count(d.port)
+    # Whether libmicrohttpd misses a close depends on timing, so try a few
+    # rounds; a correct server never leaves one behind.
+    lingering = 0
+    for _ in range(4):
+        for _ in range(60):
+            s = socket.create_connection(("127.0.0.1", d.port), timeout=5)
+            s.sendall(b"GET /api/search?q=traff")  # half a request line, then gone
+            s.shutdown(socket.SHUT_WR)
+            s.close()
+        time.sleep(0.6)
+        lingering = close_wait_count(d.port)
+        if lingering:
+            break
     h.eq(0, lingering, "abandoned connections are closed by lanternd (none left in CLOSE_WAIT after 1 s)")
     begun = time.monotonic()
     d.send_signal(signal.SIGTERM)

@@ -62,6 +62,11 @@ static TEST_UNUSED plugin_fixture *plugin_fixture_new(const char *name)
 	limits.cpu_seconds = 20;
 	limits.wall_seconds = 20;
 	limits.helper = fixture->helper;
+#if defined(__SANITIZE_ADDRESS__)
+	/* AddressSanitizer maps terabytes of shadow memory at start-up: under
+	 * an address-space limit the sanitized helper cannot allocate at all. */
+	limits.memory_bytes = SIZE_MAX;
+#endif
 	fixture->limits = limits;
 	fixture->temp = test_make_temp_dir(name);
 	return fixture;

@@ -57,9 +57,9 @@ finds legal/trafficking-victims-protection-act-overview TVPA
 finds best-practices/standing-up-an-mdt MDT
 finds model-policies/model-mou-multidisciplinary-team multidisciplinary team
 
-# A question: trailing punctuation must not stop the synonym (known bug:
-# "DMST?" is not a plain word for the synonym rewrite, so the spelled-out-
-# only resource is missed).
+# A question: trailing punctuation must not stop the synonym ("DMST?" once
+# was not a plain word for the synonym rewrite, and the spelled-out-only
+# resource was missed).
 top legal/safe-harbor-laws-overview 'DMST?'
 finds legal/safe-harbor-laws-overview 'DMST, CSEC'
 

@@ -46,7 +46,7 @@ def main():
             shutil.copytree(seclib.CORPUS_DIR, corpus)
             seclib.set_front_matter(os.path.join(corpus, les.path), "id", target)
             index = suite.build_index(corpus, "index-" + case.replace(" ", "-"), allowed=(0, 1))
-            suite.log("lantern-index: " + " | ".join(suite.last_index_output.strip().splitlines()[-3:]))
+            suite.log("lantern-index: " + suite.index_summary())
             daemon = suite.daemon(index, name="A-dup")
             title_words = " ".join(re.findall(r"[A-Za-z]+", public.title)[:6])
             requests = ["/api/doc/" + target, "/api/related/" + target,

@@ -116,13 +116,14 @@ class Resource:
         self.files = files          # every file that belongs to it (relative)
         self.own = own              # its own metadata
         self.meta = dict(defaults)  # defaults, then its own values win
-        self.meta.update({k: v for k, v in own.items()})
+        # (an empty/null value of its own means "not set": the default stays)
+        self.meta.update({k: v for k, v in own.items() if not is_null(v)})
         self.text = text            # everything it is made of, raw
 
     @property
     def access(self):
         labels = values_of(self.meta.get("access"))
-        return labels[0] if labels else "public"
+        return labels[0].strip().lower() if labels else "public"
 
     @property
     def restricted(self):
@@ -777,6 +778,13 @@ class Suite:
         if result.returncode not in allowed:
             self.fatal(f"lantern-index {corpus} failed ({result.returncode}):\n{result.stdout}{result.stderr}")
         return index
+
+    def index_summary(self):
+        """The last indexer run's summary line and its first errors, for the log."""
+        lines = self.last_index_output.strip().splitlines()
+        summary = [line for line in lines if line.startswith("added ")]
+        errors = [line for line in lines if ": error: " in line][:3]
+        return " | ".join(summary + errors)
 
     def daemon(self, index, config_text=None, name="lanternd"):
         return Daemon(self, index, config_text, name).start()

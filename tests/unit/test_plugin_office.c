@@ -5,9 +5,9 @@
  *
  * Inputs: tests/data/plugins/office/ (made by make_fixtures.py there: normal
  * documents with headings, metadata, non-ASCII text and entities; external
- * entities, a billion-laughs document, malformed XML, a truncated zip, a
- * text file, a password-protected OLE container, an encrypted ODT, a
- * spreadsheet), plus inputs made here in a temporary directory: an empty
+ * entities, a billion-laughs document, malformed XML, 300 levels of nesting,
+ * a truncated zip, a text file, a zip entry with a password, a
+ * password-protected OLE container, an encrypted ODT, a spreadsheet), plus inputs made here in a temporary directory: an empty
  * file and zip bombs (1 GB of zeros in word/document.xml compressed to about
  * 1 MB; a 32 MB part at 1000:1; a part whose headers understate its size).
  */
@@ -178,6 +178,8 @@ static void test_bad_documents(void **state)
 		{ "office/password.docx", "password-protected (encrypted) document: an OLE container, not a zip" },
 		{ "office/encrypted.odt", "encrypted (password-protected) ODT" },
 		{ "office/spreadsheet.odt", "OpenDocument type application/vnd.oasis.opendocument.spreadsheet is not a text document" },
+		{ "office/deep.docx", "malformed XML in word/document.xml (line 2: Excessive depth in document: 256" },
+		{ "office/zip-encrypted.docx", "encrypted (password-protected) zip entry word/document.xml" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *path = plugin_test_data(cases[i].file);

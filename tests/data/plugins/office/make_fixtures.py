@@ -73,7 +73,7 @@ DOCUMENT = f'''<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 {para('Outline heading', 'Outline')}
 {para('日本語のテキスト と Ελληνικά')}
 <w:tbl><w:tr><w:tc><w:p><w:r><w:t>Cell one</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>Cell two</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
-<w:p><w:r><w:t>Before box</w:t></w:r><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><w:txbxContent><w:p><w:r><w:t>Text box content</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>FALLBACK-DUPLICATE</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>after box</w:t></w:r></w:p>
+<w:p><w:r><w:t>Before box</w:t></w:r><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><w:txbxContent><w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr><w:r><w:t>Text box content</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>FALLBACK-DUPLICATE</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>after box</w:t></w:r></w:p>
 <w:p/>
 {para('The end.')}
 <w:sectPr/>
@@ -126,6 +126,40 @@ BILLION_LAUGHS = f'''<?xml version="1.0" encoding="UTF-8"?>
 
 MALFORMED = f'''<?xml version="1.0" encoding="UTF-8"?>
 <w:document xmlns:w="{W}"><w:body><w:p><w:r><w:t>Unclosed text</w:r></w:p></w:body></w:document>'''
+
+# 300 nested content controls: deeper than libxml2's 256 levels.
+DEEP = (f'<?xml version="1.0" encoding="UTF-8"?>\n<w:document xmlns:w="{W}"><w:body>' +
+        '<w:sdt><w:sdtContent>' * 150 + para('deep') + '</w:sdtContent></w:sdt>' * 150 +
+        '</w:body></w:document>')
+
+
+def mark_encrypted(path, part):
+    """Sets the "encrypted" flag of `part` in its local and central headers,
+    as a zip tool protecting the entry with a password would."""
+    with open(path, 'rb') as source:
+        data = bytearray(source.read())
+    name = part.encode()
+    at = 0
+    while True:
+        local = data.find(b'PK\x03\x04', at)
+        if local < 0:
+            break
+        length = struct.unpack_from('<H', data, local + 26)[0]
+        if data[local + 30:local + 30 + length] == name:
+            data[local + 6] |= 1
+        at = local + 4
+    at = 0
+    while True:
+        central = data.find(b'PK\x01\x02', at)
+        if central < 0:
+            break
+        length = struct.unpack_from('<H', data, central + 28)[0]
+        if data[central + 46:central + 46 + length] == name:
+            data[central + 8] |= 1
+        at = central + 4
+    with open(path, 'wb') as out:
+        out.write(data)
+
 
 # ---------------------------------------------------------------- ODT
 
@@ -231,6 +265,8 @@ def main():
     docx('xxe.docx', XXE_DOCUMENT, core=XXE_CORE)
     docx('billion-laughs.docx', BILLION_LAUGHS)
     docx('malformed.docx', MALFORMED)
+    docx('deep.docx', DEEP)
+    mark_encrypted(docx('zip-encrypted.docx', DOCUMENT), 'word/document.xml')
     write_zip('not-office.docx', [('readme.txt', 'just a zip file\n')])
     with open(report, 'rb') as source:
         data = source.read()
