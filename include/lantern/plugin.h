@@ -49,7 +49,7 @@ typedef struct lantern_extract_sink {
 	/* The text that follows is on the next page (page 1 needs no call). */
 	int (*page_break)(lantern_extract_output *out);
 	/* Embedded metadata: "title", "author", "created", "modified" (dates as
-	 * YYYY-MM-DD when known), "pages". */
+	 * YYYY-MM-DD when known). Other keys are accepted and ignored. */
 	int (*metadata)(lantern_extract_output *out, const char *key, const char *value);
 } lantern_extract_sink;
 

@@ -149,8 +149,13 @@ static int sink_heading(lantern_extract_output *out, int level, const char *text
 		unsigned char byte = (unsigned char)level;
 		return write_frame(out, 'H', &byte, 1, text, length);
 	}
-	if (out->text.length && lantern_buffer_append_string(&out->text, "\n\n") != LANTERN_OK)
-		out->failed = true;
+	/* A heading is a block of its own: one blank line before and after,
+	 * however many headings follow each other. */
+	size_t have = out->text.length;
+	const char *tail = out->text.data;
+	if (have && !(have >= 2 && tail[have - 1] == '\n' && tail[have - 2] == '\n'))
+		if (lantern_buffer_append_string(&out->text, tail[have - 1] == '\n' ? "\n" : "\n\n") != LANTERN_OK)
+			out->failed = true;
 	collect_text(out, &out->text, text, length);
 	if (lantern_buffer_append_string(&out->text, "\n\n") != LANTERN_OK)
 		out->failed = true;
@@ -231,6 +236,9 @@ static void output_dispose(lantern_extract_output *out)
 static lantern_status output_take(lantern_extract_output *out, lantern_document_text *text)
 {
 	memset(text, 0, sizeof(*text));
+	while (out->text.length && (out->text.data[out->text.length - 1] == '\n' ||
+	                            out->text.data[out->text.length - 1] == ' '))
+		out->text.data[--out->text.length] = '\0';
 	text->length = out->text.length;
 	lantern_status status = lantern_buffer_detach(&out->text, &text->text);
 	if (status != LANTERN_OK)

@@ -73,7 +73,13 @@ int main(int argc, char **argv)
 	}
 	/* Limits after loading (dlopen needs memory and files), before parsing. */
 	limit(RLIMIT_CPU, (rlim_t)cpu);
+#if !defined(__SANITIZE_ADDRESS__)
+	/* AddressSanitizer reserves terabytes of address space up front; a
+	 * sanitizer build relies on the CPU, output and wall limits instead. */
 	limit(RLIMIT_AS, (rlim_t)memory);
+#else
+	(void)memory;
+#endif
 	limit(RLIMIT_CORE, 0);
 	limit(RLIMIT_FSIZE, 0);
 	int result = lantern_extract_to_fd(plugin, argv[optind], (size_t)output, STDOUT_FILENO);

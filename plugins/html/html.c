@@ -15,6 +15,7 @@
  * page that hits that limit fails with a reason instead of being cut short
  * silently. The walk itself uses no recursion.
  */
+#define _GNU_SOURCE
 #include "lantern/plugin.h"
 
 #include <errno.h>
@@ -27,7 +28,9 @@
 #include <sys/stat.h>
 
 #include <libxml/HTMLparser.h>
+#include <libxml/encoding.h>
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
@@ -74,6 +77,12 @@ static void buffer_free(text_buffer *buffer)
 static bool is_space(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* U+00A0 NO-BREAK SPACE (&nbsp;) counts as a space for searching. */
+static bool is_nbsp(const char *p)
+{
+	return (unsigned char)p[0] == 0xC2 && (unsigned char)p[1] == 0xA0;
 }
 
 /* Length of `text` cut to at most `limit` bytes without splitting a UTF-8
@@ -145,7 +154,13 @@ static bool normalize_date(const char *text, char out[11])
 	}
 	if (year < 1000 || month < 1 || month > 12 || day < 1 || day > 31)
 		return false;
-	snprintf(out, 11, "%04d-%02d-%02d", year, month, day);
+	const int digits_out[8] = { year / 1000, year / 100 % 10, year / 10 % 10, year % 10,
+	                            month / 10, month % 10, day / 10, day % 10 };
+	static const int at[8] = { 0, 1, 2, 3, 5, 6, 8, 9 };
+	for (int i = 0; i < 8; i++)
+		out[at[i]] = (char)('0' + digits_out[i]);
+	out[4] = out[7] = '-';
+	out[10] = '\0';
 	return true;
 }
 
@@ -189,6 +204,8 @@ static void send_text(walker *w, const char *text, size_t length)
 /* Ends the current paragraph (a block boundary). */
 static void flush_paragraph(walker *w)
 {
+	while (w->paragraph.length && is_space((unsigned char)w->paragraph.data[w->paragraph.length - 1]))
+		w->paragraph.length--; /* the end of a <pre> */
 	if (w->paragraph.length) {
 		if (w->emitted && !w->after_heading && !w->paragraph_started)
 			send_text(w, "\n\n", 2);
@@ -206,7 +223,9 @@ static void add_text(walker *w, const char *text)
 {
 	if (w->heading_node) {
 		for (const char *p = text; *p && w->heading.length < HEADING_MAX; p++) {
-			if (is_space((unsigned char)*p)) {
+			bool nbsp = is_nbsp(p);
+			p += nbsp; /* to its second byte; then a space like any other */
+			if (nbsp || is_space((unsigned char)*p)) {
 				w->heading_space = w->heading.length > 0;
 				continue;
 			}
@@ -218,13 +237,21 @@ static void add_text(walker *w, const char *text)
 		return;
 	}
 	if (w->pre_depth > 0) {
-		for (const char *p = text; *p; p++)
-			if (*p != '\r' || p[1] != '\n')
-				buffer_add(&w->paragraph, *p == '\r' ? "\n" : p, 1);
+		/* Preformatted: kept as is, but for line ends ("\r\n" -> "\n")
+		 * and blank lines at the start. */
+		for (const char *p = text; *p; p++) {
+			if (*p == '\r' && p[1] == '\n')
+				continue;
+			if ((*p == '\n' || *p == '\r') && w->paragraph.length == 0 && !w->paragraph_started)
+				continue;
+			buffer_add(&w->paragraph, *p == '\r' ? "\n" : p, 1);
+		}
 		w->paragraph_space = false;
 	} else {
 		for (const char *p = text; *p; p++) {
-			if (is_space((unsigned char)*p)) {
+			bool nbsp = is_nbsp(p);
+			p += nbsp;
+			if (nbsp || is_space((unsigned char)*p)) {
 				w->paragraph_space = w->paragraph.length > 0 || w->paragraph_started;
 				continue;
 			}
@@ -249,7 +276,9 @@ static void add_text(walker *w, const char *text)
 
 static void end_heading(walker *w)
 {
-	size_t length = utf8_cut(w->heading.data ? w->heading.data : "", w->heading.length, HEADING_MAX);
+	size_t length = w->heading.length;
+	if (length >= HEADING_MAX) /* cut on a character boundary */
+		length = utf8_cut(w->heading.data, length, HEADING_MAX - 4);
 	if (length && !w->stop) {
 		w->stop = w->sink->heading(w->out, w->heading_level, w->heading.data, length);
 		w->emitted = true;
@@ -270,7 +299,7 @@ static bool name_in(const xmlChar *name, const char *const *list)
 
 static const char *const dropped_elements[] = {
 	"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
-	"svg", "iframe", "object", "embed", "select", "button", "textarea", "math", "canvas", NULL,
+	"svg", "iframe", "object", "embed", "select", "button", "textarea", "canvas", NULL,
 };
 
 static const char *const block_elements[] = {
@@ -501,6 +530,145 @@ static int read_file(const char *path, char **data, size_t *length, char *error,
 	return 0;
 }
 
+/* An HTML DOCTYPE never has an internal subset, but an XHTML file may (and
+ * that is where entity declarations, external ones included, live). The
+ * HTML parser would show it as text, so it is blanked out: its entities are
+ * then never defined, and a reference like &xxe; stays literal text. */
+static void blank_internal_subset(char *data, size_t length)
+{
+	size_t at = 0;
+	if (length >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+		at = 3;
+	for (;;) {
+		while (at < length && is_space((unsigned char)data[at]))
+			at++;
+		if (at + 2 <= length && memcmp(data + at, "<?", 2) == 0) {
+			char *end = memmem(data + at, length - at, "?>", 2);
+			if (!end)
+				return;
+			at = (size_t)(end - data) + 2;
+		} else if (at + 4 <= length && memcmp(data + at, "<!--", 4) == 0) {
+			char *end = memmem(data + at + 4, length - at - 4, "-->", 3);
+			if (!end)
+				return;
+			at = (size_t)(end - data) + 3;
+		} else {
+			break;
+		}
+	}
+	if (at + 9 > length || strncasecmp(data + at, "<!DOCTYPE", 9) != 0)
+		return;
+	char quote = 0;
+	for (at += 9; at < length; at++) {
+		char c = data[at];
+		if (quote) {
+			if (c == quote)
+				quote = 0;
+		} else if (c == '"' || c == '\'') {
+			quote = c;
+		} else if (c == '>') {
+			return; /* no internal subset */
+		} else if (c == '[') {
+			break;
+		}
+	}
+	size_t start = at;
+	quote = 0;
+	for (; at < length; at++) {
+		char c = data[at];
+		if (quote) {
+			if (c == quote)
+				quote = 0;
+		} else if (at + 4 <= length && memcmp(data + at, "<!--", 4) == 0) {
+			char *end = memmem(data + at + 4, length - at - 4, "-->", 3);
+			at = end ? (size_t)(end - data) + 2 : length;
+		} else if (c == '"' || c == '\'') {
+			quote = c;
+		} else if (c == ']') {
+			break;
+		}
+	}
+	size_t end = at < length ? at + 1 : length;
+	for (size_t i = start; i < end; i++)
+		if (data[i] != '\n')
+			data[i] = ' ';
+}
+
+/* True when `data` has non-ASCII bytes and all of it is well-formed UTF-8. */
+static bool is_utf8_text(const char *data, size_t length)
+{
+	const unsigned char *p = (const unsigned char *)data, *end = p + length;
+	bool non_ascii = false;
+	while (p < end) {
+		unsigned char c = *p;
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		non_ascii = true;
+		size_t need;
+		unsigned min;
+		unsigned code;
+		if (c >= 0xC2 && c <= 0xDF) {
+			need = 1, min = 0x80, code = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			need = 2, min = 0x800, code = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			need = 3, min = 0x10000, code = c & 0x07;
+		} else {
+			return false;
+		}
+		if ((size_t)(end - p) <= need)
+			return false;
+		for (size_t i = 1; i <= need; i++) {
+			if ((p[i] & 0xC0) != 0x80)
+				return false;
+			code = (code << 6) | (p[i] & 0x3F);
+		}
+		if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
+			return false;
+		p += need + 1;
+	}
+	return non_ascii;
+}
+
+/* The encoding an XHTML file's XML declaration names (<?xml version="1.0"
+ * encoding="windows-1252"?>), which the HTML parser would not look at; NULL
+ * when there is none, or it is unknown or cannot be right for a file we
+ * could read as ASCII. */
+static const char *declared_xml_encoding(const char *data, size_t length, char *name, size_t name_size)
+{
+	if (length < 6 || memcmp(data, "<?xml", 5) != 0 || !is_space((unsigned char)data[5]))
+		return NULL;
+	const char *end = memmem(data, length < 512 ? length : 512, "?>", 2);
+	const char *at = end ? memmem(data, (size_t)(end - data), "encoding", 8) : NULL;
+	if (!at)
+		return NULL;
+	at += 8;
+	while (at < end && (is_space((unsigned char)*at) || *at == '='))
+		at++;
+	if (at >= end || (*at != '"' && *at != '\''))
+		return NULL;
+	char quote = *at++;
+	size_t used = 0;
+	while (at < end && *at != quote && used + 1 < name_size) {
+		char c = *at++;
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+		      c == '_' || c == '.' || c == ':'))
+			return NULL;
+		name[used++] = c;
+	}
+	name[used] = '\0';
+	if (at >= end || *at != quote || used == 0 || strncasecmp(name, "utf-16", 6) == 0 ||
+	    strncasecmp(name, "ucs", 3) == 0 || strncasecmp(name, "utf-32", 6) == 0)
+		return NULL;
+	xmlCharEncodingHandlerPtr handler = xmlFindCharEncodingHandler(name);
+	if (!handler)
+		return NULL;
+	xmlCharEncCloseFunc(handler);
+	return name;
+}
+
 static int extract_html(const char *path, const lantern_extract_sink *sink, lantern_extract_output *out,
                         char *error, size_t error_size)
 {
@@ -524,6 +692,9 @@ static int extract_html(const char *path, const lantern_extract_sink *sink, lant
 		return fail(error, error_size, "HTML file too large");
 	}
 
+	if (!utf16)
+		blank_internal_subset(data, length);
+
 	xmlInitParser();
 	xmlSetGenericErrorFunc(NULL, ignore_error);
 	xmlSetStructuredErrorFunc(NULL, ignore_structured_error);
@@ -533,9 +704,17 @@ static int extract_html(const char *path, const lantern_extract_sink *sink, lant
 		free(data);
 		return fail(error, error_size, "out of memory");
 	}
-	/* NULL encoding: libxml2 follows the BOM or <meta charset>, else
-	 * UTF-8 with a Latin-1 fallback. */
-	htmlDocPtr document = htmlCtxtReadMemory(context, data, (int)length, NULL, NULL,
+	/* The encoding: an XHTML file's XML declaration; else well-formed UTF-8
+	 * is taken as UTF-8 whatever a <meta> says (libxml2 would read an
+	 * undeclared page as Latin-1, and mislabelled UTF-8 pages are common,
+	 * while text in another encoding is almost never valid UTF-8); else
+	 * libxml2 follows the BOM or <meta charset>, with a Latin-1 fallback. */
+	char encoding_name[48];
+	const char *encoding = utf16 ? NULL : declared_xml_encoding(data, length, encoding_name, sizeof(encoding_name));
+	bool has_bom = length >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0;
+	if (!encoding && !utf16 && !has_bom && is_utf8_text(data, length))
+		encoding = "UTF-8";
+	htmlDocPtr document = htmlCtxtReadMemory(context, data, (int)length, NULL, encoding,
 	                                         HTML_PARSE_RECOVER | HTML_PARSE_NONET | HTML_PARSE_NOERROR |
 	                                         HTML_PARSE_NOWARNING | HTML_PARSE_NOBLANKS);
 	free(data);
@@ -544,7 +723,9 @@ static int extract_html(const char *path, const lantern_extract_sink *sink, lant
 	bool halted = context->disableSAX != 0 ||
 	              (last && last->message && strstr(last->message, "Excessive depth"));
 	int result = 0;
-	if (halted) {
+	if ((last && last->code == XML_ERR_NO_MEMORY) || context->errNo == XML_ERR_NO_MEMORY) {
+		result = fail(error, error_size, "out of memory parsing the HTML (%zu bytes)", length);
+	} else if (halted) {
 		if (last && last->message && strstr(last->message, "Excessive depth"))
 			result = fail(error, error_size, "HTML nested deeper than %u elements (libxml2's limit)",
 			              xmlParserMaxDepth);

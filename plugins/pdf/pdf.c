@@ -138,7 +138,8 @@ typedef struct text_pass {
 	lantern_extract_output *out;
 	size_t visible;            /* non-blank characters seen */
 	size_t pages;              /* form feeds seen */
-	bool pending_break;        /* a form feed waits for more text */
+	size_t pending_breaks;     /* form feeds waiting for more text (one per page
+	                            * ended: empty pages in between count) */
 	bool stopped;
 } text_pass;
 
@@ -154,13 +155,11 @@ static int forward_text(void *context, const char *data, size_t length)
 			continue;
 		}
 		if (i > start) {
-			if (pass->pending_break) {
-				pass->pending_break = false;
+			for (; pass->pending_breaks; pass->pending_breaks--)
 				if (pass->sink->page_break(pass->out)) {
 					pass->stopped = true;
 					return 1;
 				}
-			}
 			if (pass->sink->text(pass->out, data + start, i - start)) {
 				pass->stopped = true;
 				return 1;
@@ -170,7 +169,7 @@ static int forward_text(void *context, const char *data, size_t length)
 			/* pdftotext ends every page with \f, the last one too: the break
 			 * is only real if text follows. */
 			pass->pages++;
-			pass->pending_break = true;
+			pass->pending_breaks++;
 		}
 		start = i + 1;
 	}
@@ -213,7 +212,7 @@ static int extract_pdf(const char *path, const lantern_extract_sink *sink, lante
 		sink->metadata(out, fields[i].key, value);
 	}
 
-	text_pass pass = { sink, out, 0, 0, false, false };
+	text_pass pass = { sink, out, 0, 0, 0, false };
 	char *text_argv[] = { "pdftotext", "-enc", "UTF-8", "-eol", "unix", "-q", (char *)path, "-", NULL };
 	int text_status = run_tool(text_argv, forward_text, &pass, errors, sizeof(errors));
 	if (pass.stopped) {
