@@ -537,7 +537,12 @@ static void handle_result(writer *out, size_t index, work_result *result)
 				out->status = remove_previous(out, previous, false);
 			return;
 		}
-		if (!claim_add(out, previous->id, source->path, previous->access, NULL))
+		work_result position;
+		memset(&position, 0, sizeof(position));
+		position.id_origin = previous->id_origin;
+		position.id_line = previous->id_line;
+		position.id_column = previous->id_column;
+		if (!claim_add(out, previous->id, source->path, previous->access, &position))
 			out->status = lantern_error_set(LANTERN_ERROR_NO_MEMORY, "claims");
 		out->report->unchanged++;
 		return;

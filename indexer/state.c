@@ -2,7 +2,9 @@
  * state.c - parsing and formatting the per-document indexing state.
  *
  * Format (tab-separated): id, source, access, content hash (hex), context
- * hash (hex), loaded_at_ns, file count, then path, size, mtime_ns per file.
+ * hash (hex), loaded_at_ns, where the id was written ("ORIGIN|LINE|COLUMN"
+ * or "-" when derived from the path), file count, then path, size,
+ * mtime_ns per file.
  */
 #include "state.h"
 #include "common/buffer.h"
@@ -23,6 +25,7 @@ static void entry_free(state_entry *entry)
 	free(entry->id);
 	free(entry->source);
 	free(entry->access);
+	free(entry->id_origin);
 	for (size_t i = 0; i < entry->file_count; i++)
 		free(entry->files[i].path);
 	free(entry);
@@ -32,7 +35,7 @@ static state_entry *entry_parse(const char *value, size_t length)
 {
 	char *copy = strndup(value, length);
 	state_entry *entry = calloc(1, sizeof(*entry));
-	char *fields[7 + 9];
+	char *fields[8 + 9];
 	size_t field_count = 0;
 	if (!copy || !entry)
 		goto fail;
@@ -45,7 +48,7 @@ static state_entry *entry_parse(const char *value, size_t length)
 		*tab = '\0';
 		cursor = tab + 1;
 	}
-	if (field_count < 7)
+	if (field_count < 8)
 		goto fail;
 	entry->id = strdup(fields[0]);
 	entry->source = strdup(fields[1]);
@@ -53,16 +56,26 @@ static state_entry *entry_parse(const char *value, size_t length)
 	entry->content_hash = strtoull(fields[3], NULL, 16);
 	entry->context_hash = strtoull(fields[4], NULL, 16);
 	entry->loaded_at_ns = strtoll(fields[5], NULL, 10);
-	size_t files = strtoul(fields[6], NULL, 10);
-	if (!entry->id || !entry->source || !entry->access || files > 3 || field_count != 7 + 3 * files)
+	/* fields[6]: where the id was written, "ORIGIN|LINE|COLUMN" or "-". */
+	if (strcmp(fields[6], "-") != 0) {
+		char *first_bar = strchr(fields[6], '|');
+		char *second_bar = first_bar ? strchr(first_bar + 1, '|') : NULL;
+		if (second_bar) {
+			entry->id_origin = strndup(fields[6], (size_t)(first_bar - fields[6]));
+			entry->id_line = (unsigned)strtoul(first_bar + 1, NULL, 10);
+			entry->id_column = (unsigned)strtoul(second_bar + 1, NULL, 10);
+		}
+	}
+	size_t files = strtoul(fields[7], NULL, 10);
+	if (!entry->id || !entry->source || !entry->access || files > 3 || field_count != 8 + 3 * files)
 		goto fail;
 	for (size_t i = 0; i < files; i++) {
-		entry->files[i].path = strdup(fields[7 + 3 * i]);
+		entry->files[i].path = strdup(fields[8 + 3 * i]);
 		if (!entry->files[i].path)
 			goto fail;
 		entry->file_count = i + 1;
-		entry->files[i].size = strtoull(fields[8 + 3 * i], NULL, 10);
-		entry->files[i].mtime_ns = strtoll(fields[9 + 3 * i], NULL, 10);
+		entry->files[i].size = strtoull(fields[9 + 3 * i], NULL, 10);
+		entry->files[i].mtime_ns = strtoll(fields[10 + 3 * i], NULL, 10);
 	}
 	free(copy);
 	return entry;
@@ -136,11 +149,18 @@ void state_table_dispose(state_table *table)
 char *state_format(const lantern_resource *resource, const char *source, uint64_t context_hash)
 {
 	lantern_buffer out = LANTERN_BUFFER_INIT(0);
+	const lantern_field_value *id = &resource->metadata.fields[LANTERN_FIELD_ID];
 	lantern_status status = lantern_buffer_printf(
-		&out, "%s\t%s\t%s\t%016" PRIx64 "\t%016" PRIx64 "\t%" PRId64 "\t%zu",
+		&out, "%s\t%s\t%s\t%016" PRIx64 "\t%016" PRIx64 "\t%" PRId64 "\t",
 		lantern_metadata_get(&resource->metadata, LANTERN_FIELD_ID), source,
 		lantern_metadata_get(&resource->metadata, LANTERN_FIELD_ACCESS), resource->content_hash,
-		context_hash, resource->loaded_at_ns, resource->input_count);
+		context_hash, resource->loaded_at_ns);
+	if (status == LANTERN_OK && id->line && id->origin && id->origin[0] && !strpbrk(id->origin, "|\t"))
+		status = lantern_buffer_printf(&out, "%s|%u|%u", id->origin, id->line, id->column);
+	else if (status == LANTERN_OK)
+		status = lantern_buffer_append_char(&out, '-');
+	if (status == LANTERN_OK)
+		status = lantern_buffer_printf(&out, "\t%zu", resource->input_count);
 	for (size_t i = 0; status == LANTERN_OK && i < resource->input_count; i++)
 		status = lantern_buffer_printf(&out, "\t%s\t%" PRIu64 "\t%" PRId64,
 		                               resource->inputs[i].path, resource->inputs[i].size,

@@ -20,6 +20,8 @@ typedef struct state_entry {
 	char *id;
 	char *source;
 	char *access;
+	char *id_origin;   /* where an explicit id was written, or NULL */
+	unsigned id_line, id_column;
 	uint64_t content_hash;
 	uint64_t context_hash;
 	int64_t loaded_at_ns;

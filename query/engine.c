@@ -1438,7 +1438,10 @@ lantern_status lantern_engine_search(lantern_engine *engine, const lantern_searc
 	json_t *response = NULL;
 	for (int attempt = 0; attempt < RETRIES; attempt++) {
 		status = engine->searcher ? engine_refresh(engine, false) : engine_load(engine);
-		if (status == LANTERN_ERROR_DATABASE_MODIFIED || status == LANTERN_ERROR_DATABASE_OPENING)
+		/* NETWORK: a remote shard closed the connection (xapian-tcpsrv drops
+		 * idle ones after 60 s, or the host restarted): connect afresh. */
+		if (status == LANTERN_ERROR_DATABASE_MODIFIED || status == LANTERN_ERROR_DATABASE_OPENING ||
+		    status == LANTERN_ERROR_NETWORK)
 			status = engine_refresh(engine, true);
 		if (status != LANTERN_OK)
 			break;
@@ -1488,7 +1491,8 @@ lantern_status lantern_engine_search(lantern_engine *engine, const lantern_searc
 static lantern_status engine_prepare(lantern_engine *engine)
 {
 	lantern_status status = engine->searcher ? engine_refresh(engine, false) : engine_load(engine);
-	if (status == LANTERN_ERROR_DATABASE_MODIFIED || status == LANTERN_ERROR_DATABASE_OPENING)
+	if (status == LANTERN_ERROR_DATABASE_MODIFIED || status == LANTERN_ERROR_DATABASE_OPENING ||
+	    status == LANTERN_ERROR_NETWORK)
 		status = engine_refresh(engine, true);
 	return status;
 }

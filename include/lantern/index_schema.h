@@ -14,7 +14,7 @@ extern "C" {
 #endif
 
 /* Stored in each partition's metadata under "lantern.format". */
-#define LANTERN_INDEX_FORMAT "3"
+#define LANTERN_INDEX_FORMAT "4"
 
 /* ---------------------------------------------------------------- free-text prefixes
  * Title and summary are indexed twice: unprefixed (so a plain query finds
@@ -53,8 +53,8 @@ extern "C" {
 /* ---------------------------------------------------------------- value slots */
 enum lantern_value_slot {
 	/* What the incremental indexer remembers, tab-separated: id, source,
-	 * access, content hash, context hash, loaded_at_ns, file count, then
-	 * path, size, mtime_ns per input file (indexer/state.c). */
+	 * access, content hash, context hash, loaded_at_ns, id position, file
+	 * count, then path, size, mtime_ns per input file (indexer/state.c). */
 	LANTERN_SLOT_STATE = 0,
 	LANTERN_SLOT_PUBLISHED = 1,   /* YYYYMMDD, zeros for unknown month/day */
 	LANTERN_SLOT_UPDATED = 2,     /* YYYYMMDD */

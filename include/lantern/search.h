@@ -71,7 +71,8 @@ lantern_status lantern_searcher_reopen(lantern_searcher *searcher, bool *changed
 uint32_t lantern_searcher_document_count(lantern_searcher *searcher);
 /* User metadata of the first database (the index's own settings). */
 lantern_status lantern_searcher_get_metadata(lantern_searcher *searcher, const char *key, char **out);
-/* Per-database figures, in the order of the paths given to open. */
+/* Per-database figures, in the order of the paths given to open. The
+ * revision is 0 for a stub of several databases or a remote one. */
 size_t lantern_searcher_database_count(const lantern_searcher *searcher);
 lantern_status lantern_searcher_database_stats(lantern_searcher *searcher, size_t index,
                                                uint32_t *documents, uint64_t *revision);

@@ -150,6 +150,7 @@ struct lanternd_server {
 	pthread_mutex_t lock;          /* guards engines and site history */
 	thread_engine *engines;
 	unsigned port;
+	atomic_int in_flight;          /* requests between their URI and their completion */
 };
 
 static _Thread_local thread_engine *local_engine;
@@ -214,6 +215,10 @@ static lantern_engine *engine_over(lanternd_server *server, const site *current,
 		                                   current->config->shard_partial };
 		*status = lantern_engine_open_with(&slot->engine, current->config->index, labels, label_count, &options);
 		if (*status != LANTERN_OK) {
+			/* Whatever the cause (no index yet, a swap, ...): 503, and no
+			 * server path in the answer. */
+			if (*status != LANTERN_ERROR_NETWORK)
+				*status = LANTERN_ERROR_DATABASE_OPENING;
 			slot->engine = NULL;
 			slot->key[0] = '\0';
 			return NULL;
@@ -247,6 +252,7 @@ typedef struct request_context {
 	bool parameters_bad;
 	char bad_reason[160];
 	identity who;
+	bool seen;                     /* on_request was called once: the request is complete on the next call */
 } request_context;
 
 static double now_seconds(void)
@@ -258,8 +264,9 @@ static double now_seconds(void)
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *connection)
 {
-	(void)cls;
+	lanternd_server *server = cls;
 	(void)connection;
+	atomic_fetch_add(&server->in_flight, 1);
 	request_context *context = calloc(1, sizeof(*context));
 	if (context) {
 		context->started = now_seconds();
@@ -276,6 +283,7 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
 	(void)connection;
 	(void)code;
 	request_context *context = *con_cls;
+	atomic_fetch_sub(&server->in_flight, 1);
 	if (!context)
 		return;
 	double seconds = now_seconds() - context->started;
@@ -998,6 +1006,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 	}
 	if (context->status)
 		return MHD_YES; /* already answered */
+	if (!context->seen && (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0 ||
+	                       strcmp(method, "OPTIONS") == 0)) {
+		/* Answer on the next call, once the whole request is in: a response
+		 * queued from the first call makes libmicrohttpd close the
+		 * connection (no keep-alive). Other methods get 405 at once. */
+		context->seen = true;
+		return MHD_YES;
+	}
 	site *current = atomic_load(&server->current);
 
 	if (context->uri_length > current->config->max_uri_bytes) {
@@ -1125,7 +1141,7 @@ lantern_status lanternd_server_start(lanternd_server **out, lanternd_config *con
 	}
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads = config->threads ? config->threads : (unsigned)(cores > 0 ? cores : 1);
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (address->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	server->daemon = MHD_start_daemon(
@@ -1138,7 +1154,6 @@ lantern_status lanternd_server_start(lanternd_server **out, lanternd_config *con
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, config->max_header_bytes,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, server,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, server,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
 		MHD_OPTION_END);
 	freeaddrinfo(address);
 	if (!server->daemon) {
@@ -1188,10 +1203,10 @@ void lanternd_server_stop(lanternd_server *server, unsigned grace_seconds)
 		return;
 	MHD_socket listener = MHD_quiesce_daemon(server->daemon);
 	double deadline = now_seconds() + grace_seconds;
+	/* Wait for requests in progress, not for idle keep-alive connections
+	 * (a proxy keeps some open forever). */
 	while (now_seconds() < deadline) {
-		const union MHD_DaemonInfo *info =
-			MHD_get_daemon_info(server->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-		if (!info || info->num_connections == 0)
+		if (atomic_load(&server->in_flight) <= 0)
 			break;
 		struct timespec pause = { 0, 20 * 1000 * 1000 };
 		nanosleep(&pause, NULL);

@@ -452,6 +452,17 @@ step('phone viewport (390x844)', async (page) => {
   await load(page, 'q=' + encodeURIComponent('trafficing'));
   const misspelt = await page.evaluate(() => document.scrollingElement.scrollWidth - innerWidth);
   check(misspelt <= 0, 'no horizontal scroll with did-you-mean', misspelt);
+  // A resource whose title or text holds a long URL or word (none in corpus/
+  // today) must wrap, not widen the page: put such words into rendered hits.
+  await waitForFreshHits(page);
+  const longWords = await page.evaluate(() => {
+    const url = ' https://www.example.org/a/very/long/path/to/a/resource/with/no/spaces/at/all/in/it.pdf ';
+    document.querySelector('#hits li .snippet').append(url);
+    document.querySelector('#hits li h3 a').append(' Supercalifragilisticexpialidociousandlongerstill');
+    document.querySelector('#hits li .where').textContent = 'folder/' + 'x'.repeat(120) + '.md';
+    return document.scrollingElement.scrollWidth - innerWidth;
+  });
+  check(longWords <= 0, 'long words in a hit wrap instead of scrolling sideways', longWords);
   await page.setViewportSize(DESKTOP);
 });
 

@@ -632,6 +632,16 @@ static void test_transcript_edge_cases(void **state)
 	expect_absent(text, "<v");
 	lantern_document_text_clear(&text);
 	free(path);
+	/* Cue numbers with trailing blanks are still cue numbers; a line of
+	 * blanks ends a cue. */
+	test_write_file(scratch, "blanks.srt",
+	                "1 \r\n00:00:01,000 --> 00:00:02,000\r\nFirst words\r\n  \t\r\n"
+	                "2\t\r\n00:00:03,000 --> 00:00:04,000\r\nSecond words \r\n");
+	path = test_join(scratch, "blanks.srt");
+	extract_ok(plugins.build, NULL, path, &limits, &text);
+	assert_string_equal(text.text, "First words\n\nSecond words");
+	lantern_document_text_clear(&text);
+	free(path);
 	/* A missing file. */
 	path = test_join(scratch, "missing.srt");
 	extract_fails(plugins.build, NULL, path, &limits, reason, sizeof(reason));
@@ -860,6 +870,11 @@ static void test_timeout_kills_grandchildren(void **state)
 static void test_memory_limit(void **state)
 {
 	(void)state;
+#if defined(__SANITIZE_ADDRESS__)
+	/* lantern-extract sets no RLIMIT_AS under AddressSanitizer. */
+	print_message("SKIP: an AddressSanitizer build has no memory limit to test\n");
+	skip();
+#endif
 	lantern_extract_limits limits = default_limits();
 	limits.memory_bytes = (size_t)64 << 20;
 	limits.wall_seconds = 60;
@@ -992,7 +1007,8 @@ static void test_headings_and_pages_both_paths(void **state)
 		char *path = chaos_file(names[i], "heading-only");
 		lantern_document_text text;
 		extract_ok(plugins.chaos, NULL, path, &limits, &text);
-		assert_string_equal(text.text, "Only a heading\n\n");
+		/* The heading is a block of the text (trailing blank lines trimmed). */
+		assert_string_equal(text.text, "Only a heading");
 		assert_string_equal(text.first_heading, "Only a heading");
 		lantern_document_text_clear(&text);
 		free(path);
@@ -1142,7 +1158,7 @@ static void test_many_pages(void **state)
 	assert_int_equal(text.page_count, 20000);
 	assert_int_equal(page_of(&text, "Long fixture page 1\n"), 1);
 	assert_int_equal(page_of(&text, "Long fixture page 12345\n"), 12345);
-	assert_int_equal(page_of(&text, "Long fixture page 20000\n"), 20000);
+	assert_int_equal(page_of(&text, "Long fixture page 20000"), 20000);
 	for (size_t i = 1; i < text.page_count; i++)
 		assert_true(text.page_starts[i] > text.page_starts[i - 1]);
 	lantern_document_text_clear(&text);

@@ -12,7 +12,7 @@ see the same sequence.
 import re
 import urllib.parse
 
-from seclib import CODEWORDS, FACET_FIELDS, FACET_KEYS, WORD, url, values_of
+from seclib import CODEWORDS, FACET_FIELDS, FACET_KEYS, url, values_of
 
 
 class Request:

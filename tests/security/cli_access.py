@@ -18,6 +18,7 @@ import shutil
 import stat
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import seclib  # noqa: E402
 from battery import misspell, phrases_of  # noqa: E402

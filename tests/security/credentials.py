@@ -10,11 +10,13 @@ token echoed. A token that expires today still works (until the end of the
 day, UTC). Invalid token settings make the configuration invalid.
 """
 import datetime
-import json
+import hashlib
 import os
+import signal
 import sys
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import seclib  # noqa: E402
 
@@ -39,7 +41,7 @@ def main():
     daemon = suite.daemon(index_a, config, name="A-tokens")
 
     valid = tokens["valid"]
-    digest = seclib.hashlib.sha256(valid.encode()).hexdigest()
+    digest = hashlib.sha256(valid.encode()).hexdigest()
     changed = valid[:-1] + ("A" if valid[-1] != "A" else "B")
     refused = [
         ("forged (random, well-formed)", "Bearer " + seclib.new_token()),
@@ -173,7 +175,7 @@ def main():
         def reload(text):
             with open(rotating.config, "w") as handle:
                 handle.write(f"index: {index_a}\nassets: {seclib.ASSETS_DIR}\n" + text)
-            rotating.proc.send_signal(seclib.signal.SIGHUP)
+            rotating.proc.send_signal(signal.SIGHUP)
 
         def settles(token, expected):
             deadline = time.monotonic() + 10

@@ -10,11 +10,11 @@ files say). The same daemon without the token still sees none of it, and
 the whole battery answers without a server error and reports the access
 in use.
 """
-import json
 import os
 import re
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import seclib  # noqa: E402
 from battery import build_battery, misspell  # noqa: E402

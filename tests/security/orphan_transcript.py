@@ -24,6 +24,7 @@ import os
 import shutil
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import seclib  # noqa: E402
 
@@ -36,7 +37,6 @@ def main():
     if not records:
         suite.skip("no restricted record with a transcript in the corpus")
     public_paths = sorted(r.path for r in model.public)
-    scanner_ids = []
     for record in records:
         transcript = record.files[1]
         words = sorted(seclib.words_of(seclib.read_text(os.path.join(seclib.CORPUS_DIR, transcript)))
