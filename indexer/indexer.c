@@ -338,16 +338,33 @@ static void *worker_main(void *argument)
 	lantern_term_generator *generator = NULL;
 	lantern_status generator_status = lantern_term_generator_new(&generator);
 	size_t count = state_run->crawl->source_count;
+	/* Sharded builds give each worker one contiguous run of the crawl, so
+	 * that after compaction (shard 0, then 1, ...) every partition holds
+	 * its documents in crawl order: document numbers then depend only on
+	 * that partition's own resources - never on the scheduler, and never
+	 * on resources of another label. (Snippets of equal-scoring passages
+	 * follow document numbers.) Workers of an incremental run share one
+	 * queue instead, at most `window` ahead of the writer. */
+	unsigned jobs = state_run->options->jobs ? state_run->options->jobs : 1;
+	size_t chunk_next = count * worker->number / jobs;
+	size_t chunk_end = count * (worker->number + 1) / jobs;
 	for (;;) {
-		pthread_mutex_lock(&state_run->mutex);
-		while (state_run->next < count && state_run->next >= state_run->written + state_run->window)
-			pthread_cond_wait(&state_run->window_open, &state_run->mutex);
-		if (state_run->next >= count) {
+		size_t index;
+		if (state_run->sharded) {
+			if (chunk_next >= chunk_end)
+				break;
+			index = chunk_next++;
+		} else {
+			pthread_mutex_lock(&state_run->mutex);
+			while (state_run->next < count && state_run->next >= state_run->written + state_run->window)
+				pthread_cond_wait(&state_run->window_open, &state_run->mutex);
+			if (state_run->next >= count) {
+				pthread_mutex_unlock(&state_run->mutex);
+				break;
+			}
+			index = state_run->next++;
 			pthread_mutex_unlock(&state_run->mutex);
-			break;
 		}
-		size_t index = state_run->next++;
-		pthread_mutex_unlock(&state_run->mutex);
 
 		work_result result;
 		memset(&result, 0, sizeof(result));

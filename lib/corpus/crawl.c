@@ -96,6 +96,15 @@ static bool is_backup_or_hidden(const char *name)
 	return false;
 }
 
+/* Captions (.vtt, .srt) and NAME.transcript.* files are transcripts: they
+ * belong to a record and are never resources of their own, even when the
+ * record is broken or ignored - a transcript indexed alone would carry the
+ * folder's defaults (public) instead of its record's `access`. */
+static bool is_transcript_name(const char *name)
+{
+	return ends_with(name, ".vtt") || ends_with(name, ".srt") || strstr(name, ".transcript.") != NULL;
+}
+
 static bool is_yaml_name(const char *name)
 {
 	return ends_with(name, ".yaml") || ends_with(name, ".yml");
@@ -298,6 +307,8 @@ static void classify_files(crawl_walk *walk, const char *relative, size_t folder
 	size_t first_source = crawl->source_count;
 	char **transcripts = NULL;
 	size_t transcript_count = 0;
+	char **orphans = NULL;     /* transcript-named files, borrowed from `files` */
+	size_t orphan_count = 0;
 
 	for (size_t i = 0; i < count && walk->status == LANTERN_OK; i++) {
 		const char *name = files[i];
@@ -354,7 +365,13 @@ static void classify_files(crawl_walk *walk, const char *relative, size_t folder
 			}
 			if (sidecar_name)
 				ok = add_source(walk, relative, name, sidecar_name, LANTERN_SOURCE_SIDECAR, folder);
-			else if (ends_with(name, ".md") || ends_with(name, ".markdown"))
+			else if (is_transcript_name(name)) {
+				char **grown = realloc(orphans, (orphan_count + 1) * sizeof(char *));
+				if (grown) {
+					orphans = grown;
+					orphans[orphan_count++] = (char *)name;
+				}
+			} else if (ends_with(name, ".md") || ends_with(name, ".markdown"))
 				ok = add_source(walk, relative, name, NULL, LANTERN_SOURCE_MARKDOWN, folder);
 			else if (ends_with(name, ".txt") || ends_with(name, ".text"))
 				ok = add_source(walk, relative, name, NULL, LANTERN_SOURCE_TEXT, folder);
@@ -367,6 +384,20 @@ static void classify_files(crawl_walk *walk, const char *relative, size_t folder
 			walk->status = lantern_error_set(LANTERN_ERROR_NO_MEMORY, "crawl");
 	}
 
+	/* A transcript no record here names is reported, never indexed alone. */
+	for (size_t o = 0; o < orphan_count; o++) {
+		bool claimed = false;
+		for (size_t t = 0; t < transcript_count && !claimed; t++)
+			claimed = strcmp(transcripts[t], orphans[o]) == 0;
+		if (!claimed) {
+			char *orphan_path = path_join(relative, orphans[o]);
+			if (orphan_path)
+				skipped(walk, orphan_path, "skipped: %s",
+				        "a transcript is indexed only through the record that names it (or with a sidecar)");
+			free(orphan_path);
+		}
+	}
+	free(orphans);
 	/* Transcripts belong to their records; files with neither a sidecar nor
 	 * an extractor are reported. */
 	size_t kept = first_source;
