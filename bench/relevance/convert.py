@@ -14,8 +14,9 @@ the corpus root) and one Markdown file per document, OUT_DIR/docs/<id>.md:
     <text>
 
 A JSON string is a valid YAML double-quoted scalar, so the title needs no
-other escaping; the id is given explicitly so that search hits carry the
-collection's own document id. The text is the Markdown body as it is.
+other escaping (bar a few characters libyaml refuses raw: see yaml_string);
+the id is given explicitly so that search hits carry the collection's own
+document id. The text is the Markdown body as it is.
 An empty title becomes the first words of the text (or the id when the text
 is empty too): lantern-index requires a title. Prints a one-line summary.
 Standard library only.
@@ -37,6 +38,17 @@ def fallback_title(doc_id, text):
         return doc_id
     title = " ".join(words[:TITLE_WORDS])
     return title + (" ..." if len(words) > TITLE_WORDS else "")
+
+
+# Characters libyaml will not take raw inside a double-quoted scalar (C1
+# controls, line/paragraph separators, BOM, non-characters): written as
+# \uXXXX escapes, which YAML reads back as the same character.
+YAML_UNPRINTABLE = re.compile("[\u0080-\u009f\u2028\u2029\ufeff\ufffe\uffff]")
+
+
+def yaml_string(text):
+    quoted = json.dumps(text, ensure_ascii=False)
+    return YAML_UNPRINTABLE.sub(lambda m: "\\u%04x" % ord(m.group(0)), quoted)
 
 
 def valid_id(doc_id):
@@ -81,7 +93,7 @@ def main(argv):
             name = doc_id.replace("/", "__") + ".md"
             with open(os.path.join(docs_dir, name), "w", encoding="utf-8") as out:
                 out.write("---\n")
-                out.write("title: %s\n" % json.dumps(title, ensure_ascii=False))
+                out.write("title: %s\n" % yaml_string(title))
                 out.write("id: %s\n" % json.dumps(doc_id))
                 out.write("type: report\n")
                 out.write("---\n")
