@@ -304,6 +304,7 @@ typedef struct worker_context {
 	run *state_run;
 	unsigned number;
 	size_t since_commit;
+	size_t chunk_start, chunk_end; /* sharded builds: this worker's run of the crawl */
 } worker_context;
 
 /* Sharded builds: adds the built document to this worker's shard. */
@@ -331,6 +332,35 @@ static void write_to_shard(worker_context *worker, work_result *result)
 	result->doc = NULL;
 }
 
+/* Cuts the crawl into one contiguous run per worker with about the same
+ * number of bytes each (file sizes are a fair proxy for the work). */
+static void split_by_size(const lantern_crawl *crawl, worker_context *workers, unsigned jobs)
+{
+	size_t count = crawl->source_count;
+	uint64_t *sizes = calloc(count ? count : 1, sizeof(uint64_t));
+	uint64_t total = 0;
+	for (size_t i = 0; sizes && i < count; i++) {
+		char path[PATH_MAX];
+		struct stat info;
+		snprintf(path, sizeof(path), "%s/%s", crawl->root, crawl->sources[i].path);
+		sizes[i] = (stat(path, &info) == 0 ? (uint64_t)info.st_size : 0) + 4096; /* + fixed cost */
+		total += sizes[i];
+	}
+	size_t at = 0;
+	uint64_t running = 0;
+	for (unsigned w = 0; w < jobs; w++) {
+		workers[w].chunk_start = at;
+		uint64_t target = total * (w + 1) / jobs;
+		if (!sizes)
+			at = count * (w + 1) / jobs;
+		else
+			while (at < count && (w + 1 == jobs || running + sizes[at] / 2 <= target))
+				running += sizes[at++];
+		workers[w].chunk_end = at;
+	}
+	free(sizes);
+}
+
 static void *worker_main(void *argument)
 {
 	worker_context *worker = argument;
@@ -346,8 +376,9 @@ static void *worker_main(void *argument)
 	 * follow document numbers.) Workers of an incremental run share one
 	 * queue instead, at most `window` ahead of the writer. */
 	unsigned jobs = state_run->options->jobs ? state_run->options->jobs : 1;
-	size_t chunk_next = count * worker->number / jobs;
-	size_t chunk_end = count * (worker->number + 1) / jobs;
+	size_t chunk_next = worker->chunk_start;
+	size_t chunk_end = worker->chunk_end;
+	(void)jobs;
 	for (;;) {
 		size_t index;
 		if (state_run->sharded) {
@@ -1066,7 +1097,8 @@ static int run_pipeline(run *state_run, writer *out, progress *bar)
 		return INDEXER_EXIT_INDEX;
 	}
 	for (unsigned i = 0; i < jobs; i++)
-		workers[i] = (worker_context){ state_run, i, 0 };
+		workers[i] = (worker_context){ state_run, i, 0, 0, 0 };
+	split_by_size(state_run->crawl, workers, jobs);
 	state_run->window = 32 * (size_t)jobs;
 	pthread_mutex_init(&state_run->mutex, NULL);
 	pthread_cond_init(&state_run->result_ready, NULL);
