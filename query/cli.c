@@ -167,6 +167,14 @@ static void print_text(json_t *response, const palette *colors, bool show_facets
 	printf("%s%s%lld result%s · %.1f ms%s\n", colors->dim, exact ? "" : "about ", (long long)total,
 	       total == 1 ? "" : "s", json_real_value(json_object_get(response, "processingTimeMs")),
 	       colors->reset);
+	if (json_is_true(json_object_get(response, "partial"))) {
+		printf("%spartial results: shards not answering:", colors->bold);
+		size_t i;
+		json_t *endpoint;
+		json_array_foreach(json_object_get(response, "unavailableShards"), i, endpoint)
+			printf(" %s", json_string_value(endpoint));
+		printf("%s\n", colors->reset);
+	}
 	const char *suggestion = json_string_value(json_object_get(response, "suggestion"));
 	if (suggestion)
 		printf("Did you mean: %s%s%s\n", colors->bold, suggestion, colors->reset);

@@ -63,6 +63,7 @@ typedef struct lantern_folder {
 	lantern_metadata defaults; /* effective defaults: own, then parents', then global */
 	uint64_t context_hash;    /* hash of everything above that shapes its resources */
 	bool defaults_invalid;    /* some defaults file on the chain has errors */
+	bool defaults_conflict;   /* both _defaults.yaml and _defaults.yml are here */
 } lantern_folder;
 
 typedef struct lantern_crawl {

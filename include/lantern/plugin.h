@@ -56,7 +56,7 @@ typedef struct lantern_extract_sink {
 typedef struct lantern_plugin {
 	uint32_t abi_version;             /* LANTERN_PLUGIN_ABI_VERSION: always first */
 	const char *name;                 /* "pdf": unique, lowercase */
-	const char *description;          /* one line for `lantern-index --plugins-list` */
+	const char *description;          /* one line for `lantern-index --list-plugins` */
 	const char *const *media_types;   /* NULL-terminated, e.g. "application/pdf" */
 	const char *const *extensions;    /* NULL-terminated, lowercase, without the dot */
 	bool untrusted;                   /* parse in an isolated child process */

@@ -318,6 +318,12 @@ static void classify_files(crawl_walk *walk, const char *relative, size_t folder
 		/* _defaults.yml is accepted too: read as a record it would silently
 		 * drop its folder's defaults (an `access: les` among them). */
 		if (strcmp(name, LANTERN_DEFAULTS_FILE) == 0 || strcmp(name, "_defaults.yml") == 0) {
+			if (crawl->folders[folder].defaults_file) {
+				/* Two defaults files: which one a curator meant is unknowable,
+				 * and guessing could drop an `access: les`. */
+				crawl->folders[folder].defaults_conflict = true;
+				continue;
+			}
 			crawl->folders[folder].defaults_file = path_join(relative, name);
 			ok = crawl->folders[folder].defaults_file != NULL;
 		} else if (is_yaml_name(name)) {
@@ -682,6 +688,11 @@ lantern_status lantern_crawl_load_defaults(lantern_crawl *crawl, const lantern_s
 		const lantern_folder *parent = folder->parent == SIZE_MAX ? NULL : &crawl->folders[folder->parent];
 		uint64_t hash = parent ? parent->context_hash : seed;
 		folder->defaults_invalid = parent ? parent->defaults_invalid : false;
+		if (folder->defaults_conflict) {
+			lantern_diagnostics_add(diagnostics, LANTERN_SEVERITY_ERROR, folder->defaults_file, 0, 0,
+			                        "this folder has both _defaults.yaml and _defaults.yml; keep one");
+			folder->defaults_invalid = true;
+		}
 		if (folder->defaults_file) {
 			char *full = path_join(crawl->root, folder->defaults_file);
 			char *text = NULL;

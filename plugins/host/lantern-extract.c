@@ -58,8 +58,9 @@ int main(int argc, char **argv)
 	}
 	/* Network isolation where allowed (root, or user namespaces): the
 	 * parsers never need it, and libxml2 is told NONET as well. */
-	if (unshare(CLONE_NEWNET) != 0) {
-		/* not permitted here: NONET parsing still applies */
+	if (unshare(CLONE_NEWNET) != 0 && unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0) {
+		/* not permitted here (no privileges, user namespaces off): NONET
+		 * parsing still applies, and systemd's PrivateNetwork= can add it */
 	}
 	lantern_plugin_set *set = NULL;
 	lantern_diagnostics ignored = LANTERN_DIAGNOSTICS_INIT;

@@ -298,6 +298,8 @@ function moveSuggestion(step) {
 
 function start() {
   takeTokenFromFragment();
+  // On a phone the filters come first but folded, so results stay in view.
+  if (window.matchMedia && window.matchMedia('(max-width: 46rem)').matches) $('filters').open = false;
   const input = $('q');
   input.addEventListener('input', () => { clearTimeout(suggestTimer); suggestTimer = setTimeout(suggest, 120); });
   input.addEventListener('keydown', (event) => {
