@@ -991,52 +991,77 @@ static json_t *hit_snippet(const lantern_match *match, const lantern_search_requ
 	return result;
 }
 
-/* The page a snippet comes from: its text located in the body, the offset
- * looked up in the page starts stored with the document. 0 when the
- * document has no pages or the passage cannot be placed. */
+/* The page a snippet comes from: the page of its first highlighted term.
+ * The snippet is turned back into body text (tags dropped before entities
+ * are decoded, so a "<" in the text stays), a stretch of it around the
+ * first mark is located in the body, and the mark's offset is looked up in
+ * the page starts stored with the document. 0 when the document has no
+ * pages or the passage cannot be placed. */
 static json_int_t snippet_page(const char *snippet, const char *body, json_t *pages)
 {
+	static const struct { const char *entity; char character; } entities[] = {
+		{ "&lt;", '<' }, { "&gt;", '>' }, { "&amp;", '&' }, { "&quot;", '"' },
+		{ "&#39;", '\'' }, { "&apos;", '\'' }, { "&#x27;", '\'' },
+	};
 	if (!snippet || !body || !json_is_array(pages) || json_array_size(pages) == 0)
 		return 0;
-	/* Plain text of the snippet: no markers, entities decoded. */
-	char *plain = html_unescape(snippet);
+	char *plain = malloc(strlen(snippet) + 1);
 	if (!plain)
 		return 0;
-	size_t used = 0;
-	for (const char *p = plain; *p; p++) {
-		if (*p == '<') {
-			const char *close = strchr(p, '>');
-			if (close) {
-				p = close;
-				continue;
+	size_t used = 0, mark = SIZE_MAX;
+	for (const char *p = snippet; *p;) {
+		if (*p == '<' && strchr(p, '>')) {
+			if (mark == SIZE_MAX && strncmp(p, "<mark", 5) == 0)
+				mark = used;
+			p = strchr(p, '>') + 1;
+			continue;
+		}
+		if (*p == '\x01' || *p == '\x02') {
+			if (*p == '\x01' && mark == SIZE_MAX)
+				mark = used;
+			p++;
+			continue;
+		}
+		bool replaced = false;
+		for (size_t i = 0; *p == '&' && i < sizeof(entities) / sizeof(entities[0]); i++) {
+			size_t length = strlen(entities[i].entity);
+			if (strncmp(p, entities[i].entity, length) == 0) {
+				plain[used++] = entities[i].character;
+				p += length;
+				replaced = true;
+				break;
 			}
 		}
-		if (*p == '\x01' || *p == '\x02')
-			continue;
-		plain[used++] = *p;
+		if (!replaced)
+			plain[used++] = *p++;
 	}
 	plain[used] = '\0';
-	/* The longest run between ellipses is the passage itself. */
-	const char *best = NULL;
-	size_t best_length = 0;
-	for (char *part = plain; part && *part;) {
-		char *ellipsis = strstr(part, "\xe2\x80\xa6");
-		size_t length = ellipsis ? (size_t)(ellipsis - part) : strlen(part);
-		if (length > best_length) {
-			best = part;
-			best_length = length;
+	if (mark == SIZE_MAX)
+		mark = 0;
+	/* The run between ellipses that holds the mark is verbatim body text. */
+	size_t run_start = 0, run_end = used;
+	for (const char *e = plain; (e = strstr(e, "\xe2\x80\xa6")) != NULL; e += 3) {
+		size_t at = (size_t)(e - plain);
+		if (at + 3 <= mark)
+			run_start = at + 3;
+		else if (at >= mark) {
+			run_end = at;
+			break;
 		}
-		part = ellipsis ? ellipsis + 3 : NULL;
 	}
 	json_int_t page = 0;
-	if (best && best_length >= 8) {
+	size_t from = mark >= run_start + 80 ? mark - 80 : run_start;
+	while (from > run_start && (plain[from] & 0xc0) == 0x80)
+		from--; /* not inside a UTF-8 sequence */
+	if (run_end > from && run_end - from >= 8) {
 		char needle[161];
-		size_t take = lantern_utf8_truncate(best, best_length, 160);
-		memcpy(needle, best, take);
+		size_t take = lantern_utf8_truncate(plain + from, run_end - from, 160);
+		memcpy(needle, plain + from, take);
 		needle[take] = '\0';
 		const char *found = strstr(body, needle);
 		if (found) {
-			size_t offset = (size_t)(found - body), count = json_array_size(pages);
+			size_t offset = (size_t)(found - body) + (mark > from ? mark - from : 0);
+			size_t count = json_array_size(pages);
 			for (size_t i = 0; i < count; i++)
 				if ((size_t)json_integer_value(json_array_get(pages, i)) <= offset)
 					page = (json_int_t)i + 1;

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,32 +55,45 @@ static int run_tool(char *const argv[], chunk_handler handle, void *context, cha
 		close(err_pipe[0]);
 		return -1;
 	}
+	/* Both pipes at once: a tool that fills the stderr pipe (pdfinfo prints
+	 * a line per broken object) while stdout is still open would otherwise
+	 * block for good, and the document would only fail at the wall clock. */
 	char chunk[65536];
-	bool stopped = false;
-	for (;;) {
-		ssize_t got = read(out_pipe[0], chunk, sizeof(chunk));
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
+	bool stopped = false, out_open = true, err_open = true;
+	size_t used = 0;
+	while (!stopped && (out_open || err_open)) {
+		struct pollfd fds[2] = { { out_open ? out_pipe[0] : -1, POLLIN, 0 },
+		                         { err_open ? err_pipe[0] : -1, POLLIN, 0 } };
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
 			break;
-		if (handle(context, chunk, (size_t)got) != 0) {
-			stopped = true;
-			kill(child, SIGKILL);
-			break;
+		}
+		if (fds[0].revents) {
+			ssize_t got = read(out_pipe[0], chunk, sizeof(chunk));
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got <= 0) {
+				out_open = false;
+			} else if (handle(context, chunk, (size_t)got) != 0) {
+				stopped = true;
+				kill(child, SIGKILL);
+			}
+		}
+		if (fds[1].revents) {
+			ssize_t got = read(err_pipe[0], chunk, sizeof(chunk));
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got <= 0) {
+				err_open = false;
+			} else {
+				size_t keep = (size_t)got < errors_size - 1 - used ? (size_t)got : errors_size - 1 - used;
+				memcpy(errors + used, chunk, keep);
+				used += keep;
+			}
 		}
 	}
 	close(out_pipe[0]);
-	size_t used = 0;
-	for (;;) {
-		ssize_t got = read(err_pipe[0], chunk, sizeof(chunk));
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		size_t keep = (size_t)got < errors_size - 1 - used ? (size_t)got : errors_size - 1 - used;
-		memcpy(errors + used, chunk, keep);
-		used += keep;
-	}
 	errors[used] = '\0';
 	close(err_pipe[0]);
 	int status = 0;

@@ -104,7 +104,9 @@ static int extract_transcript(const char *path, const lantern_extract_sink *sink
 			stop = 2;
 			break;
 		}
-		while (length && (line[length - 1] == '\n' || line[length - 1] == '\r'))
+		/* Trailing blanks too: "1 " is still a cue number, "  " a blank line. */
+		while (length && (line[length - 1] == '\n' || line[length - 1] == '\r' ||
+		                  line[length - 1] == ' ' || line[length - 1] == '\t'))
 			line[--length] = '\0';
 		char *text = line;
 		if (first && strncmp(text, "\xEF\xBB\xBF", 3) == 0)

@@ -2,10 +2,12 @@
 # extract_corpus: the extractor plugins end to end, through lantern-index and
 # lantern-search, over a temporary corpus of tests/data/extract's fixtures.
 #
-#   - PDFs, a .hello and an .srt without sidecars are indexed, titled from
-#     the embedded title, else the file name; a sidecar's title and date win
+#   - PDFs and a .hello without sidecars are indexed, titled from the
+#     embedded title, else the file name; a sidecar's title and date win
 #     over the embedded ones, and folder defaults win over the embedded title;
-#     the embedded creation date becomes `published`;
+#     the embedded creation date becomes `published`; an .srt with a sidecar
+#     is indexed, one without (a transcript no record names) is skipped with
+#     a warning;
 #   - the scan (no text layer), the corrupt PDF, the text file named .pdf and
 #     the encrypted PDF fail with `PATH: error: cannot extract text (pdf): ...`;
 #     exit status 1 and every other resource indexed;
@@ -54,6 +56,8 @@ else
 	note "SKIPPED part: no tests/data/extract/encrypted.pdf (make_fixtures.py makes it with qpdf)"
 fi
 cp "$FIXTURES/greeting.hello" "$FIXTURES/captions.srt" "$C/"
+cp "$FIXTURES/captions.srt" "$C/curated/"
+printf 'title: Hotline Captions\ntype: video\n' >"$C/curated/captions.srt.yaml"
 # Sidecars: the curated title and date win over the embedded ones.
 cp "$FIXTURES/with-info.pdf" "$C/curated/info-with-sidecar.pdf"
 printf 'title: Curated Title Wins\ntype: policy\npublished: 2021-06-01\n' >"$C/curated/info-with-sidecar.pdf.yaml"
@@ -71,9 +75,11 @@ set_mtime_past $(find "$C" -type f)
 
 FAILING=(no-text corrupt not-really)
 [ "$HAVE_ENCRYPTED" = 0 ] || FAILING+=(encrypted)
-# Indexed: 4 PDFs at the root, greeting.hello, captions.srt, 2 curated PDFs,
-# the one under folder defaults, the record.
-GOOD=$((4 + 2 + 2 + 1 + 1))
+# Indexed: 4 PDFs at the root, greeting.hello, 2 curated PDFs and the
+# curated captions.srt, the PDF under folder defaults, the record. Skipped:
+# captions.srt at the root (a transcript without a record or sidecar).
+GOOD=$((4 + 1 + 3 + 1 + 1))
+ORPHAN_WARNING="$C/captions.srt: warning: skipped: a transcript is indexed only through the record that names it (or with a sidecar)"
 
 # ------------------------------------------------------------------ --list-plugins
 run_indexer --list-plugins --plugins "$PLUGINS"
@@ -97,6 +103,7 @@ assert_contains "$RUN_STDOUT" "checked $((GOOD + ${#FAILING[@]})) resources: $GO
 	"--check summary"
 assert_contains "$RUN_STDERR" "$C/no-text.pdf: error: cannot extract text (pdf): no text layer (0 visible characters on 2 pages)" \
 	"--check reports the scanned PDF"
+assert_contains "$RUN_STDERR" "$ORPHAN_WARNING" "--check reports the transcript without a record"
 [ ! -e "$INDEX" ] || fail "--check created an index"
 
 # ------------------------------------------------------------------ indexing
@@ -114,6 +121,8 @@ if [ "$HAVE_ENCRYPTED" = 1 ]; then
 fi
 assert_eq "${#FAILING[@]}" "$(grep -c ': error: ' <<<"$RUN_STDERR")" "one error line per failing file"
 assert_not_contains "$RUN_STDERR" "talk.vtt" "the record's transcript is not a resource of its own"
+assert_contains "$RUN_STDERR" "$ORPHAN_WARNING" "a transcript without a record or sidecar is skipped"
+assert_contains "$RUN_STDOUT" ", skipped 1 in " "one file skipped"
 
 # Every document, as lantern-search sees it: id, title, type, published, path.
 all_documents() {
@@ -129,8 +138,8 @@ for line in sys.stdin:
 DOCS=$(all_documents)
 EXPECTED_DOCS=$(printf '%s\n' \
 	$'blank-page\tblank page\treport\t-\tblank-page.pdf' \
-	$'captions\tcaptions\treport\t-\tcaptions.srt' \
 	$'curated/blank-page\tBlank Page Sidecar\tpolicy\t-\tcurated/blank-page.pdf' \
+	$'curated/captions\tHotline Captions\tvideo\t-\tcurated/captions.srt' \
 	$'curated/info-with-sidecar\tCurated Title Wins\tpolicy\t2021-06-01\tcurated/info-with-sidecar.pdf' \
 	$'defaults-title/with-info\tFolder Default Title\treport\t2019-03-14\tdefaults-title/with-info.pdf' \
 	$'four-pages\tfour pages\treport\t-\tfour-pages.pdf' \
@@ -175,7 +184,7 @@ soft assert_eq $'four-pages\t4\t4' "$(hit_fields '"vermilion harbour checklist"'
 	"a phrase at the top of page 4 is on page 4 (the snippet starts on page 3: the page is taken from the snippet's start, not its match)"
 soft assert_eq $'four-pages\t2\t4' "$(hit_fields '"duty social worker"' page pages)" \
 	"a phrase on page 2 next to '<' and '>' is on page 2 (snippet_page strips '< 16 ... >' as if it were a tag)"
-soft assert_eq $'curated/blank-page\t3\t3\nblank-page\t3\t3' "$(hit_fields '"cobalt marmoset census"' page pages | LC_ALL=C sort)" \
+soft assert_eq $'blank-page\t3\t3\ncurated/blank-page\t3\t3' "$(hit_fields '"cobalt marmoset census"' page pages | LC_ALL=C sort)" \
 	"after an empty page 2, the page-3 phrase is on page 3 of 3 (short pages: the snippet starts on page 1)"
 # One page: no page numbers at all.
 assert_eq $'one-page\tabsent\tabsent' "$(hit_fields quillwort page pages)" "a one-page PDF has no page numbers"
@@ -191,7 +200,7 @@ soft assert_eq $'greeting\t2\t3' "$(hit_fields bandicoot page pages)" \
 assert_eq "records/briefing" "$(hit_fields zephyrine | cut -f1)" "the record is found by its transcript's words"
 assert_eq "records/briefing" "$(hit_fields '"Aroha Ngata"' | cut -f1)" "the record is found by a speaker's name"
 assert_eq "records/briefing" "$(hit_fields '"debt bondage"' | cut -f1)" "text inside <i> is indexed"
-assert_eq "captions" "$(hit_fields quincunx | cut -f1)" "an .srt without a sidecar is a resource"
+assert_eq "curated/captions" "$(hit_fields quincunx | cut -f1)" "an .srt with a sidecar is a resource (the one without is not)"
 for word in nightjar kestrel 00 000 intro-cue align yellow WEBVTT; do
 	search "$word"
 	assert_eq 1 "$SEARCH_STATUS" "'$word' (a timing, NOTE block, cue id or header) is not indexed: $SEARCH_OUT"

@@ -34,6 +34,8 @@ large files the tests build in a temporary folder:
   make_fixtures.py --out DIR             # ... into DIR
   make_fixtures.py --many-pages N FILE   # an N-page PDF, a short line per page
   make_fixtures.py --empty-pages N FILE  # an N-page PDF with no text at all
+  make_fixtures.py --noisy N FILE        # N page objects at bad offsets: pdfinfo
+                                         # prints ~55 bytes of errors for each
 """
 
 import argparse
@@ -128,6 +130,24 @@ def build_pdf(pages, info=None):
     # A fixed file identifier keeps the output (and qpdf's) deterministic.
     trailer += b" /ID [<4C616E7465726E46697874757265303031> <4C616E7465726E46697874757265303031>] >>"
     out += b"trailer\n" + trailer + b"\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def build_noisy_pdf(count):
+    """A page tree of `count` kids whose xref entries all point at byte 5:
+    every kid is an error for poppler (hundreds of KB on stderr)."""
+    kids = b" ".join(b"%d 0 R" % (n + 3) for n in range(count))
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = [len(out)]
+    out += b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    offsets.append(len(out))
+    out += b"2 0 obj\n<< /Type /Pages /Kids [" + kids + b"] /Count %d >>\nendobj\n" % count
+    offsets += [5] * count
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (count + 3)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (count + 3, xref)
     return bytes(out)
 
 
@@ -287,6 +307,7 @@ def main():
     parser.add_argument("--out", default=os.path.dirname(os.path.abspath(__file__)))
     parser.add_argument("--many-pages", nargs=2, metavar=("N", "FILE"))
     parser.add_argument("--empty-pages", nargs=2, metavar=("N", "FILE"))
+    parser.add_argument("--noisy", nargs=2, metavar=("N", "FILE"))
     parser.add_argument("--remake-encrypted", action="store_true",
                         help="rewrite encrypted.pdf even when it exists")
     options = parser.parse_args()
@@ -300,6 +321,10 @@ def main():
         count, path = int(options.empty_pages[0]), options.empty_pages[1]
         with open(path, "wb") as out:
             out.write(build_pdf([[] for _ in range(count)]))
+        return 0
+    if options.noisy:
+        with open(options.noisy[1], "wb") as out:
+            out.write(build_noisy_pdf(int(options.noisy[0])))
         return 0
     make_fixtures(options.out, options.remake_encrypted)
     return 0
