@@ -28,6 +28,10 @@ typedef struct lantern_plugin_set lantern_plugin_set;
  * ABI version is reported in `diagnostics` and skipped. */
 lantern_status lantern_plugins_load(lantern_plugin_set **out, const char *directory,
                                     lantern_diagnostics *diagnostics);
+/* Built-ins plus only NAME.so from `directory` (lantern-extract, which
+ * needs one plugin per run). */
+lantern_status lantern_plugins_load_one(lantern_plugin_set **out, const char *directory,
+                                        const char *name, lantern_diagnostics *diagnostics);
 void lantern_plugins_free(lantern_plugin_set *set);
 
 size_t lantern_plugins_count(const lantern_plugin_set *set);

@@ -48,6 +48,7 @@ struct lantern_extract_output {
 	size_t written;           /* text bytes so far */
 	bool over;                /* the limit was hit */
 	bool failed;              /* a write or allocation failed */
+	lantern_buffer pending;   /* frames mode: bytes not yet written to fd */
 	/* collect mode */
 	lantern_buffer text;
 	lantern_buffer heading;
@@ -74,6 +75,18 @@ static bool write_all(int fd, const void *data, size_t length)
 	return true;
 }
 
+static int flush_frames(lantern_extract_output *out)
+{
+	if (out->pending.length && !write_all(out->fd, out->pending.data, out->pending.length)) {
+		out->failed = true;
+		return 1;
+	}
+	lantern_buffer_reset(&out->pending);
+	return 0;
+}
+
+/* Frames are gathered and written 64 KiB at a time: one system call per
+ * frame made floods of small frames (page breaks) slow. */
 static int write_frame(lantern_extract_output *out, char kind, const void *a, size_t a_length,
                        const void *b, size_t b_length)
 {
@@ -84,12 +97,13 @@ static int write_frame(lantern_extract_output *out, char kind, const void *a, si
 	header[2] = (unsigned char)((total >> 8) & 0xff);
 	header[3] = (unsigned char)((total >> 16) & 0xff);
 	header[4] = (unsigned char)((total >> 24) & 0xff);
-	if (!write_all(out->fd, header, 5) || (a_length && !write_all(out->fd, a, a_length)) ||
-	    (b_length && !write_all(out->fd, b, b_length))) {
+	if (lantern_buffer_append(&out->pending, header, 5) != LANTERN_OK ||
+	    (a_length && lantern_buffer_append(&out->pending, a, a_length) != LANTERN_OK) ||
+	    (b_length && lantern_buffer_append(&out->pending, b, b_length) != LANTERN_OK)) {
 		out->failed = true;
 		return 1;
 	}
-	return 0;
+	return out->pending.length >= 65536 ? flush_frames(out) : 0;
 }
 
 /* Counts text against the limit; true when it may be accepted. */
@@ -221,6 +235,7 @@ static void output_init(lantern_extract_output *out, size_t limit)
 	out->limit = limit;
 	out->text.limit = limit + 64;
 	out->heading.limit = 4096;
+	out->pending.limit = 0;
 }
 
 static void output_dispose(lantern_extract_output *out)
@@ -382,8 +397,23 @@ static int compare_names(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+static lantern_status plugins_load(lantern_plugin_set **out, const char *directory, const char *only,
+                                   lantern_diagnostics *diagnostics);
+
 lantern_status lantern_plugins_load(lantern_plugin_set **out, const char *directory,
                                     lantern_diagnostics *diagnostics)
+{
+	return plugins_load(out, directory, NULL, diagnostics);
+}
+
+lantern_status lantern_plugins_load_one(lantern_plugin_set **out, const char *directory, const char *name,
+                                        lantern_diagnostics *diagnostics)
+{
+	return plugins_load(out, directory, name, diagnostics);
+}
+
+static lantern_status plugins_load(lantern_plugin_set **out, const char *directory, const char *only,
+                                   lantern_diagnostics *diagnostics)
 {
 	*out = NULL;
 	lantern_plugin_set *set = calloc(1, sizeof(*set));
@@ -393,23 +423,33 @@ lantern_status lantern_plugins_load(lantern_plugin_set **out, const char *direct
 	}
 	for (size_t i = 0; i < sizeof(builtin_plugins) / sizeof(builtin_plugins[0]); i++)
 		set->plugins[set->count++] = &builtin_plugins[i];
-	DIR *folder = directory && directory[0] ? opendir(directory) : NULL;
-	if (!folder) {
-		*out = set;
-		return LANTERN_OK;
-	}
 	char *names[MAX_PLUGINS];
 	size_t name_count = 0;
-	struct dirent *entry;
-	while ((entry = readdir(folder)) != NULL && name_count < MAX_PLUGINS) {
-		size_t length = strlen(entry->d_name);
-		if (entry->d_name[0] == '.' || length < 4 || strcmp(entry->d_name + length - 3, ".so") != 0)
-			continue;
-		names[name_count] = strdup(entry->d_name);
-		if (names[name_count])
-			name_count++;
+	if (only && directory && directory[0] && !lantern_plugins_by_name(set, only)) {
+		/* One plugin wanted (lantern-extract): load just NAME.so. */
+		size_t length = strlen(only) + 4;
+		names[0] = malloc(length);
+		if (names[0]) {
+			snprintf(names[0], length, "%s.so", only);
+			name_count = 1;
+		}
+	} else if (!only) {
+		DIR *folder = directory && directory[0] ? opendir(directory) : NULL;
+		if (!folder) {
+			*out = set;
+			return LANTERN_OK;
+		}
+		struct dirent *entry;
+		while ((entry = readdir(folder)) != NULL && name_count < MAX_PLUGINS) {
+			size_t length = strlen(entry->d_name);
+			if (entry->d_name[0] == '.' || length < 4 || strcmp(entry->d_name + length - 3, ".so") != 0)
+				continue;
+			names[name_count] = strdup(entry->d_name);
+			if (names[name_count])
+				name_count++;
+		}
+		closedir(folder);
 	}
-	closedir(folder);
 	qsort(names, name_count, sizeof(char *), compare_names);
 	for (size_t n = 0; n < name_count; n++) {
 		char path[4096], why[256] = "";
@@ -510,6 +550,8 @@ int lantern_extract_to_fd(const lantern_plugin *plugin, const char *path, size_t
 			snprintf(error, sizeof(error), "the %s extractor failed", plugin->name);
 		write_frame(&out, 'E', error, strlen(error), NULL, 0);
 	}
+	flush_frames(&out);
+	lantern_buffer_dispose(&out.pending);
 	return (result != 0 || out.over || out.failed) ? 1 : 0;
 }
 

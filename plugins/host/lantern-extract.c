@@ -64,7 +64,7 @@ int main(int argc, char **argv)
 	}
 	lantern_plugin_set *set = NULL;
 	lantern_diagnostics ignored = LANTERN_DIAGNOSTICS_INIT;
-	lantern_status status = lantern_plugins_load(&set, directory, &ignored);
+	lantern_status status = lantern_plugins_load_one(&set, directory, name, &ignored);
 	lantern_diagnostics_clear(&ignored);
 	const lantern_plugin *plugin = status == LANTERN_OK ? lantern_plugins_by_name(set, name) : NULL;
 	if (!plugin) {
