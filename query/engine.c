@@ -1469,9 +1469,11 @@ lantern_status lantern_engine_search(lantern_engine *engine, const lantern_searc
 	for (int attempt = 0; attempt < RETRIES; attempt++) {
 		status = engine->searcher ? engine_refresh(engine, false) : engine_load(engine);
 		/* NETWORK: a remote shard closed the connection (xapian-tcpsrv drops
-		 * idle ones after 60 s, or the host restarted): connect afresh. */
+		 * idle ones after 60 s, or the host restarted); DATABASE_NOT_FOUND:
+		 * the shard's server lost the database under it (its replica was
+		 * replaced by a fresh copy): connect afresh either way. */
 		if (status == LANTERN_ERROR_DATABASE_MODIFIED || status == LANTERN_ERROR_DATABASE_OPENING ||
-		    status == LANTERN_ERROR_NETWORK)
+		    status == LANTERN_ERROR_NETWORK || status == LANTERN_ERROR_DATABASE_NOT_FOUND)
 			status = engine_refresh(engine, true);
 		if (status != LANTERN_OK)
 			break;
@@ -1522,7 +1524,7 @@ static lantern_status engine_prepare(lantern_engine *engine)
 {
 	lantern_status status = engine->searcher ? engine_refresh(engine, false) : engine_load(engine);
 	if (status == LANTERN_ERROR_DATABASE_MODIFIED || status == LANTERN_ERROR_DATABASE_OPENING ||
-	    status == LANTERN_ERROR_NETWORK)
+	    status == LANTERN_ERROR_NETWORK || status == LANTERN_ERROR_DATABASE_NOT_FOUND)
 		status = engine_refresh(engine, true);
 	return status;
 }

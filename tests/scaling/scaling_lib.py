@@ -26,6 +26,7 @@ temp dir first, so that a rebuild of the shared build tree cannot pull them
 from under a running test. LANTERN_KEEP_TMP=1 keeps the temp dir.
 """
 import atexit
+import concurrent.futures
 import contextlib
 import ctypes
 import http.client
@@ -72,12 +73,21 @@ def free_port():
         return s.getsockname()[1]
 
 
-def port_open(port, timeout=0.2):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=timeout):
-            return True
-    except OSError:
-        return False
+def listening(port):
+    """Whether a socket LISTENs on TCP `port` (read from /proc/net/tcp*, so
+    that asking opens no connection: xapian-tcpsrv forks for each one, and
+    tests count them)."""
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as handle:
+                next(handle)
+                for line in handle:
+                    fields = line.split()
+                    if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                        return True
+        except OSError:
+            pass
+    return False
 
 
 # ------------------------------------------------------------------ requests
@@ -237,7 +247,7 @@ class Process:
         while time.monotonic() < deadline:
             if not self.alive():
                 raise RuntimeError(f"{self.name} exited with {self.proc.returncode}:\n{self.log()}")
-            if port_open(self.port):
+            if listening(self.port):
                 return
             time.sleep(0.05)
         raise RuntimeError(f"{self.name} does not listen on {self.port} after {timeout} s:\n{self.log()}")
@@ -271,10 +281,10 @@ class Daemon(Process):
             argv += ["--config", config]
         super().__init__(harness, name, argv, port)
 
-    def get(self, path, timeout=15):
+    def get(self, path, timeout=15, headers=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
-            connection.request("GET", path)
+            connection.request("GET", path, headers=headers or {})
             response = connection.getresponse()
             return Response(response.status, response.getheaders(), response.read())
         finally:
@@ -544,16 +554,29 @@ class Harness:
             body = None
         return result.returncode, body, result.stderr, elapsed
 
-    def answers(self, index, requests, *options, timeout=120):
+    def answers(self, index, requests, *options, processes=1, timeout=120):
         """The engine's full-precision answers (lantern-scaling-answers) to
-        every request, in one process."""
-        listing = self.path(f"requests-{len(requests)}-{time.monotonic_ns()}.jsonl")
-        with open(listing, "w", encoding="utf-8") as handle:
-            for request in requests:
-                handle.write(json.dumps(request) + "\n")
-        result = subprocess.run([self.answers_binary, "--index", index, *options, listing],
-                                capture_output=True, text=True, timeout=timeout, cwd=self.tmp)
-        if result.returncode != 0:
-            raise RuntimeError(f"lantern-scaling-answers --index {index} exited {result.returncode}:"
-                               f" {result.stderr}")
-        return [json.loads(line) for line in result.stdout.splitlines()]
+        every request, in order; the list split over `processes` engines
+        running side by side (remote shards are round-trip bound)."""
+        chunks = [requests[i::processes] for i in range(processes)]
+
+        def run(chunk):
+            if not chunk:
+                return []
+            listing = self.path(f"requests-{threading.get_ident()}-{time.monotonic_ns()}.jsonl")
+            with open(listing, "w", encoding="utf-8") as handle:
+                for request in chunk:
+                    handle.write(json.dumps(request) + "\n")
+            result = subprocess.run([self.answers_binary, "--index", index, *options, listing],
+                                    capture_output=True, text=True, timeout=timeout, cwd=self.tmp)
+            if result.returncode != 0:
+                raise RuntimeError(f"lantern-scaling-answers --index {index} exited {result.returncode}:"
+                                   f" {result.stderr}")
+            return [json.loads(line) for line in result.stdout.splitlines()]
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=processes) as pool:
+            answered = list(pool.map(run, chunks))
+        out = [None] * len(requests)
+        for i, chunk in enumerate(answered):
+            out[i::processes] = chunk
+        return out
