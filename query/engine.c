@@ -398,6 +398,8 @@ static lantern_status engine_refresh(lantern_engine *engine, bool force)
 		          now.st_mtim.tv_nsec != engine->stub_states[i].st_mtim.tv_nsec ||
 		          now.st_size != engine->stub_states[i].st_size;
 	}
+	if (!swapped && engine->searcher && lantern_searcher_stale(engine->searcher))
+		swapped = true;
 	/* Shards left out earlier are tried again once their retry time passes. */
 	const char *const *missing = NULL;
 	if (!swapped && engine->searcher && lantern_searcher_unavailable(engine->searcher, &missing) > 0)

@@ -52,6 +52,10 @@ lantern_status lantern_searcher_open_with(lantern_searcher **out, const char *co
                                           const lantern_searcher_options *options);
 /* Remote shards left out (allow_partial), as "HOST:PORT"; borrowed. */
 size_t lantern_searcher_unavailable(const lantern_searcher *searcher, const char *const **endpoints);
+/* True when a stub's local entries now resolve elsewhere (a `current` link
+ * moved by --full) or a nested stub changed (a replica switched): the
+ * searcher must be opened afresh. */
+bool lantern_searcher_stale(const lantern_searcher *searcher);
 /* True when any shard is remote (Xapian's remote backend serves no spelling data). */
 bool lantern_searcher_has_remote(const lantern_searcher *searcher);
 /* Spelling and synonyms can be served: no remote shards, or a local

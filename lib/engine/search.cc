@@ -57,6 +57,11 @@ struct lantern_searcher {
 	std::vector<std::string> endpoints;   /* remote shards opened */
 	std::vector<std::string> unavailable; /* remote shards left out */
 	std::vector<const char *> endpoint_views, unavailable_views;
+	/* What a stub named, to notice when it now names something else: local
+	 * paths with the real path they resolved to (a `current` link moved by
+	 * --full), and nested stub files with their state (a replica switched). */
+	std::vector<std::pair<std::string, std::string>> watched_paths;
+	std::vector<std::pair<std::string, struct stat>> watched_stubs;
 };
 
 struct lantern_query {
@@ -108,6 +113,14 @@ void open_into(lantern_searcher &searcher, Xapian::Database &part, const std::st
                const lantern_searcher_options &options, int depth)
 {
 	std::string stub = stub_file_of(path);
+	if (depth > 0) {
+		char *real = realpath(path.c_str(), nullptr);
+		searcher.watched_paths.emplace_back(path, real ? std::string(real) : std::string());
+		std::free(real);
+		struct stat info;
+		if (!stub.empty() && stat(stub.c_str(), &info) == 0)
+			searcher.watched_stubs.emplace_back(stub, info);
+	}
 	if (stub.empty() || depth > 4) {
 		Xapian::Database local(path);
 		/* A local database without documents (a --spelling-only index) only
@@ -216,6 +229,25 @@ size_t lantern_searcher_endpoints(const lantern_searcher *searcher, const char *
 	return searcher->endpoint_views.size();
 }
 
+bool lantern_searcher_stale(const lantern_searcher *searcher)
+{
+	for (const auto &watched : searcher->watched_paths) {
+		char *real = realpath(watched.first.c_str(), nullptr);
+		bool same = real ? watched.second == real : watched.second.empty();
+		std::free(real);
+		if (!same)
+			return true;
+	}
+	for (const auto &watched : searcher->watched_stubs) {
+		struct stat now;
+		if (stat(watched.first.c_str(), &now) != 0 || now.st_ino != watched.second.st_ino ||
+		    now.st_size != watched.second.st_size || now.st_mtim.tv_sec != watched.second.st_mtim.tv_sec ||
+		    now.st_mtim.tv_nsec != watched.second.st_mtim.tv_nsec)
+			return true;
+	}
+	return false;
+}
+
 bool lantern_searcher_has_remote(const lantern_searcher *searcher)
 {
 	return !searcher->endpoints.empty() || !searcher->unavailable.empty();
@@ -266,6 +298,9 @@ lantern_status lantern_searcher_reopen(lantern_searcher *searcher, bool *changed
 	bool moved = searcher->db.reopen();
 	for (Xapian::Database &part : searcher->parts)
 		part.reopen();
+	/* The local dictionary is not part of `db` when it holds no documents. */
+	if (searcher->local_count && searcher->local.reopen())
+		moved = true;
 	if (changed)
 		*changed = moved;
 	return LANTERN_OK;
