@@ -1006,6 +1006,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 	}
 	if (context->status)
 		return MHD_YES; /* already answered */
+	/* Lantern takes no request bodies: a declared one over 64 KiB is refused
+	 * at once, before anything waits for it. */
+	const char *declared = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Content-Length");
+	if (!context->seen && declared && strtoull(declared, NULL, 10) > 64 * 1024)
+		return send_problem(connection, context, atomic_load(&server->current), 413,
+		                    "request bodies are not accepted");
 	if (!context->seen && (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0 ||
 	                       strcmp(method, "OPTIONS") == 0)) {
 		/* Answer on the next call, once the whole request is in: a response
@@ -1016,11 +1022,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 	}
 	site *current = atomic_load(&server->current);
 
-	/* Lantern takes no request bodies: a declared one over 64 KiB is refused
-	 * before anything reads it. */
-	const char *declared = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Content-Length");
-	if (declared && strtoull(declared, NULL, 10) > 64 * 1024)
-		return send_problem(connection, context, current, 413, "request bodies are not accepted");
 	if (context->uri_length > current->config->max_uri_bytes) {
 		char detail[96];
 		snprintf(detail, sizeof(detail), "the request URI is over %zu bytes", current->config->max_uri_bytes);
