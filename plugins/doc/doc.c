@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include "lantern/plugin.h"
+#include "plugin_support.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,22 +31,6 @@ extern char **environ;
 #define LINE_MAX_BYTES (1u << 20) /* a longer "line" goes out in pieces */
 #define STDERR_KEEP 400           /* bytes of the tool's complaint we keep */
 
-static int fail(char *error, size_t error_size, const char *format, ...) __attribute__((format(printf, 3, 4)));
-
-static int fail(char *error, size_t error_size, const char *format, ...)
-{
-	va_list arguments;
-	va_start(arguments, format);
-	vsnprintf(error, error_size, format, arguments);
-	va_end(arguments);
-	for (char *p = error; *p; p++) /* one line */
-		if (*p == '\n' || *p == '\r' || *p == '\t')
-			*p = ' ';
-	size_t length = strlen(error);
-	while (length && error[length - 1] == ' ')
-		error[--length] = '\0';
-	return 1;
-}
 
 /* The full path of `program` on $PATH, or false. */
 static bool find_program(const char *program, char *found, size_t found_size)

@@ -20,6 +20,7 @@
  */
 #define _GNU_SOURCE
 #include "lantern/plugin.h"
+#include "plugin_support.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -60,115 +61,7 @@
 
 /* ------------------------------------------------------------------ small helpers */
 
-static int fail(char *error, size_t error_size, const char *format, ...) __attribute__((format(printf, 3, 4)));
 
-static int fail(char *error, size_t error_size, const char *format, ...)
-{
-	va_list arguments;
-	va_start(arguments, format);
-	vsnprintf(error, error_size, format, arguments);
-	va_end(arguments);
-	for (char *p = error; *p; p++) /* one line */
-		if (*p == '\n' || *p == '\r')
-			*p = p[1] ? ' ' : '\0';
-	return 1;
-}
-
-typedef struct text_buffer {
-	char *data;
-	size_t length, capacity;
-	bool failed;
-} text_buffer;
-
-static void buffer_add(text_buffer *buffer, const char *bytes, size_t count)
-{
-	if (buffer->failed || count == 0)
-		return;
-	if (buffer->length + count + 1 > buffer->capacity) {
-		size_t capacity = buffer->capacity ? buffer->capacity : 256;
-		while (capacity < buffer->length + count + 1)
-			capacity *= 2;
-		char *grown = realloc(buffer->data, capacity);
-		if (!grown) {
-			buffer->failed = true;
-			return;
-		}
-		buffer->data = grown;
-		buffer->capacity = capacity;
-	}
-	memcpy(buffer->data + buffer->length, bytes, count);
-	buffer->length += count;
-	buffer->data[buffer->length] = '\0';
-}
-
-static void buffer_free(text_buffer *buffer)
-{
-	free(buffer->data);
-	memset(buffer, 0, sizeof(*buffer));
-}
-
-static bool is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static size_t utf8_cut(const char *text, size_t length, size_t limit)
-{
-	if (length <= limit)
-		return length;
-	while (limit > 0 && ((unsigned char)text[limit] & 0xC0) == 0x80)
-		limit--;
-	return limit;
-}
-
-/* Whitespace runs to one space, trimmed, at most `limit` bytes; malloc'd,
- * NULL when empty. */
-static char *collapse(const char *text, size_t limit)
-{
-	if (!text)
-		return NULL;
-	text_buffer out = { 0 };
-	bool space = false;
-	for (const char *p = text; *p; p++) {
-		if (is_space((unsigned char)*p)) {
-			space = out.length > 0;
-			continue;
-		}
-		if (space)
-			buffer_add(&out, " ", 1);
-		space = false;
-		buffer_add(&out, p, 1);
-	}
-	if (out.failed || out.length == 0) {
-		buffer_free(&out);
-		return NULL;
-	}
-	out.data[utf8_cut(out.data, out.length, limit)] = '\0';
-	return out.data;
-}
-
-/* "2023-04-05T10:00:00Z" (W3CDTF, ISO 8601) -> "2023-04-05". */
-static bool normalize_date(const char *text, char out[11])
-{
-	if (!text)
-		return false;
-	while (is_space((unsigned char)*text))
-		text++;
-	for (int i = 0; i < 10; i++) {
-		bool digit = text[i] >= '0' && text[i] <= '9';
-		if ((i == 4 || i == 7) ? text[i] != '-' : !digit)
-			return false;
-	}
-	if (text[10] >= '0' && text[10] <= '9')
-		return false;
-	int month = (text[5] - '0') * 10 + (text[6] - '0');
-	int day = (text[8] - '0') * 10 + (text[9] - '0');
-	if (text[0] == '0' || month < 1 || month > 12 || day < 1 || day > 31)
-		return false;
-	memcpy(out, text, 10);
-	out[10] = '\0';
-	return true;
-}
 
 /* ------------------------------------------------------------------ the package */
 
