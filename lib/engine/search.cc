@@ -30,21 +30,6 @@ extern "C" {
 #include <string>
 #include <vector>
 
-#define ENGINE_GUARD_BEGIN try {
-#define ENGINE_GUARD_END \
-	} catch (...) { \
-		return lantern_engine_translate_exception(); \
-	}
-
-static char *copy_string(const std::string &text)
-{
-	char *copy = static_cast<char *>(std::malloc(text.size() + 1));
-	if (!copy)
-		throw std::bad_alloc();
-	std::memcpy(copy, text.data(), text.size());
-	copy[text.size()] = '\0';
-	return copy;
-}
 
 struct lantern_searcher {
 	Xapian::Database db;
