@@ -1009,7 +1009,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 	/* Lantern takes no request bodies: a declared one over 64 KiB is refused
 	 * at once, before anything waits for it. */
 	const char *declared = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Content-Length");
-	if (!context->seen && declared && strtoull(declared, NULL, 10) > 64 * 1024)
+	bool readable = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0 || strcmp(method, "OPTIONS") == 0;
+	if (!context->seen && readable && declared && strtoull(declared, NULL, 10) > 64 * 1024)
 		return send_problem(connection, context, atomic_load(&server->current), 413,
 		                    "request bodies are not accepted");
 	if (!context->seen && (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0 ||
