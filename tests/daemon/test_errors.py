@@ -174,6 +174,10 @@ with h.section("405 for other methods"):
                 b"Content-Length: 2097152\r\n\r\n" + b"x" * (2 * 1024 * 1024), timeout=30)
     status, headers, _ = parse_raw_response(out)
     h.check(status in (405, None), "POST with a 2 MB body: 405 (or closed)", out[:200])
+    # A GET that declares a large body is refused at once, without waiting for it.
+    out = d.raw(b"GET /api/search?q=x HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n", timeout=10)
+    status, headers, _ = parse_raw_response(out)
+    h.check(status == 413, "GET declaring a 10 MB body: 413", out[:200])
     h.eq(200, d.get("/healthz").status, "healthy after a 2 MB POST")
     out = raw_get(b"/healthz").split(b"\r\n")[0]
     h.contains(out, b"200", "a raw GET still works")
