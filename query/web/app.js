@@ -19,6 +19,8 @@ let labels = {};          // field -> value -> label, from /api/facets
 let suggestTimer = 0;
 let suggestRequest = 0;   // discards answers to superseded keystrokes
 let activeSuggestion = -1;
+let lastFacetKey = null;  // the search whose facet counts are on screen
+let lastDistribution = null;
 
 function readState() {
   const params = new URLSearchParams(location.search);
@@ -227,14 +229,23 @@ async function render() {
   params.set('sort', state.sort);
   params.set('limit', String(PAGE_SIZE));
   params.set('offset', String((state.page - 1) * PAGE_SIZE));
-  params.set('facets', FACETS.map(([field]) => field).join(','));
+  // Paging does not change the counts: ask for facets only when the
+  // search itself changed (they are the costly part on a large library).
+  const facetKey = JSON.stringify([state.q, state.filters, sessionStorage.getItem('lantern-token')]);
+  const reuseFacets = facetKey === lastFacetKey && lastDistribution;
+  if (!reuseFacets) params.set('facets', FACETS.map(([field]) => field).join(','));
   document.title = state.q ? `${state.q} — Lantern` : 'Lantern — resource library search';
   try {
     const response = await fetchJson('/api/search?' + params.toString());
     renderAccess(response.access);
-    renderFacets(response.facetDistribution, state);
+    if (!reuseFacets) {
+      lastFacetKey = facetKey;
+      lastDistribution = response.facetDistribution;
+    }
+    renderFacets(lastDistribution, state);
     renderHits(response, state);
   } catch (error) {
+    lastFacetKey = null;
     $('hits').replaceChildren();
     $('pages').replaceChildren();
     $('suggestion').hidden = true;
