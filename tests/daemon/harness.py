@@ -37,6 +37,8 @@ import sys
 import tempfile
 import time
 import traceback
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
+from lantern_testkit import Checks, die_with_parent as _die_with_parent, free_port, listeners_on  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.environ.get("LANTERN_SOURCE_DIR") or os.path.dirname(os.path.dirname(HERE))
@@ -53,42 +55,6 @@ FACET_FIELDS = ["agency_type", "agency_size", "resource_level", "type", "topic",
 
 # Never let a developer's environment pick the index.
 os.environ.pop("LANTERN_INDEX", None)
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent():
-    """preexec_fn: the child gets SIGKILL when the test process dies."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except Exception:
-        pass
-
-
-def free_port():
-    """A free loopback port: bind port 0, read it, close."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def listeners_on(port):
-    """How many sockets LISTEN on TCP `port` (any address, v4 and v6)."""
-    count = 0
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            with open(table) as handle:
-                next(handle)
-                for line in handle:
-                    fields = line.split()
-                    local, state = fields[1], fields[3]
-                    if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:
-                        count += 1
-        except OSError:
-            pass
-    return count
-
 
 class Response:
     def __init__(self, status, reason, headers, body):
@@ -300,7 +266,7 @@ def parse_raw_response(data):
     return status, headers, body
 
 
-class Harness:
+class Harness(Checks):
     def __init__(self, name):
         self.name = name
         self.started = time.monotonic()
@@ -342,36 +308,7 @@ class Harness:
         else:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def note(self, message):
-        print(f"{self.name}: {message}", flush=True)
-
-    def fatal(self, message):
-        print(f"{self.name}: FAIL: {message}", file=sys.stderr, flush=True)
-        sys.exit(1)
-
-    def skip(self, message):
-        print(f"{self.name}: SKIPPED: {message}", flush=True)
-        sys.exit(77)
-
     # ------------------------------------------------------------ checks
-    def fail(self, message):
-        where = f"[{self.current_section}] " if self.current_section else ""
-        self.failures.append(where + message.split("\n")[0])
-        print(f"{self.name}: FAIL: {where}{message}", file=sys.stderr, flush=True)
-
-    def check(self, condition, message, detail=None):
-        self.checks += 1
-        if not condition:
-            self.fail(message + (f"\n    {detail}" if detail is not None else ""))
-        return bool(condition)
-
-    def eq(self, expected, actual, message):
-        self.checks += 1
-        if expected != actual:
-            self.fail(f"{message}\n    expected: {expected!r}\n    actual:   {actual!r}")
-            return False
-        return True
-
     def contains(self, haystack, needle, message):
         return self.check(needle in haystack, message, f"missing {needle!r} in {str(haystack)[:600]!r}")
 

@@ -42,6 +42,8 @@ import threading
 import time
 import traceback
 import urllib.parse
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
+from lantern_testkit import Checks, die_with_parent as _die_with_parent, free_port, listeners_on  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.environ.get("LANTERN_SOURCE_DIR") or os.path.dirname(os.path.dirname(HERE))
@@ -53,42 +55,6 @@ FACET_FIELDS = ["agency_type", "agency_size", "resource_level", "type", "topic",
 
 # Never let a developer's environment pick the index.
 os.environ.pop("LANTERN_INDEX", None)
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent():
-    """preexec_fn: the child gets SIGKILL when the test process dies."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except Exception:
-        pass
-
-
-def free_port():
-    """A free loopback port: bind port 0, read it, close."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def listening(port):
-    """Whether a socket LISTENs on TCP `port` (read from /proc/net/tcp*, so
-    that asking opens no connection: xapian-tcpsrv forks for each one, and
-    tests count them)."""
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            with open(table) as handle:
-                next(handle)
-                for line in handle:
-                    fields = line.split()
-                    if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
-                        return True
-        except OSError:
-            pass
-    return False
-
 
 # ------------------------------------------------------------------ requests
 
@@ -196,6 +162,11 @@ def differences(expected, actual, tolerance, path="$"):
 
 
 # ------------------------------------------------------------------ processes
+
+def listening(port):
+    """Whether a socket LISTENs on TCP `port`."""
+    return listeners_on(port) > 0
+
 
 class Process:
     """A child in its own session: stop() kills its whole process group."""
@@ -342,7 +313,7 @@ class SilentServer:
 
 # ------------------------------------------------------------------ the harness
 
-class Harness:
+class Harness(Checks):
     def __init__(self, name):
         self.name = name
         self.started = time.monotonic()
@@ -395,36 +366,7 @@ class Harness:
         else:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def note(self, message):
-        print(f"{self.name}: {message}", flush=True)
-
-    def fatal(self, message):
-        print(f"{self.name}: FAIL: {message}", file=sys.stderr, flush=True)
-        sys.exit(1)
-
-    def skip(self, message):
-        print(f"{self.name}: SKIPPED: {message}", flush=True)
-        sys.exit(77)
-
     # ------------------------------------------------------------ checks
-    def fail(self, message):
-        where = f"[{self.current_section}] " if self.current_section else ""
-        self.failures.append(where + message.split("\n")[0])
-        print(f"{self.name}: FAIL: {where}{message}", file=sys.stderr, flush=True)
-
-    def check(self, condition, message, detail=None):
-        self.checks += 1
-        if not condition:
-            self.fail(message + (f"\n    {detail}" if detail is not None else ""))
-        return bool(condition)
-
-    def eq(self, expected, actual, message):
-        self.checks += 1
-        if expected != actual:
-            self.fail(f"{message}\n    expected: {expected!r}\n    actual:   {actual!r}")
-            return False
-        return True
-
     def same_answer(self, expected, actual, message, tolerance):
         """Two responses equal apart from timing, scores within `tolerance`."""
         self.checks += 1

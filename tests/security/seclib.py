@@ -42,6 +42,8 @@ import tempfile
 import time
 import traceback
 import urllib.parse
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pylib"))
+from lantern_testkit import Checks, die_with_parent as _die_with_parent, free_port, listeners_on  # noqa: E402
 
 try:
     import yaml
@@ -570,38 +572,6 @@ class LeakScanner:
 
 
 # ====================================================================== the suite
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent():
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except Exception:
-        pass
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def listeners_on(port):
-    count = 0
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            with open(table) as handle:
-                next(handle)
-                for line in handle:
-                    fields = line.split()
-                    if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
-                        count += 1
-        except OSError:
-            pass
-    return count
-
 
 class Daemon:
     def __init__(self, suite, index, config_text=None, name="lanternd"):
